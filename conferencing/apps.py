@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ConferencingConfig(AppConfig):
+    name = "conferencing"
+    verbose_name = "Conferencing"

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from marketplace.dashboard import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("profile/", views.profile, name="profile"),
+    path("tokens/", views.tokens, name="tokens"),
+    path("members/", views.members, name="members"),
+]

@@ -1,0 +1,134 @@
+"""Demo data for `make run`: a platform owner and two tenants with their people.
+
+Idempotent: a second run finds everything in place and changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django_scopes import scopes_disabled
+from wagtail.models import Page, Site
+
+from marketplace.models import Membership, Tenant, User
+from marketplace.roles import Role
+from marketplace.services.tenants import create_tenant
+
+DEMO_PASSWORD = "lyceum-demo"
+OWNER_EMAIL = "owner@lyceum.localhost"
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    handle: str
+    name: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class DemoTenant:
+    slug: str
+    name: str
+    hostname: str
+    domain: str
+    people: tuple[DemoPerson, ...]
+    is_default_site: bool = False
+    options: dict = field(default_factory=dict)
+
+
+def _people(prefix: str, moderators: tuple[str, ...], attendees: tuple[str, ...]) -> tuple[DemoPerson, ...]:
+    people = [
+        DemoPerson(f"{prefix}-admin", f"{prefix.title()} Admin", Role.ADMIN),
+        DemoPerson(f"{prefix}-editor", f"{prefix.title()} Editor", Role.EDITOR),
+    ]
+    people += [DemoPerson(handle, handle.replace("-", " ").title(), Role.MODERATOR) for handle in moderators]
+    people += [DemoPerson(handle, handle.replace("-", " ").title(), Role.ATTENDEE) for handle in attendees]
+    return tuple(people)
+
+
+DEMO_TENANTS = (
+    DemoTenant(
+        slug="marketplace",
+        name="Lyceum Marketplace",
+        hostname="localhost",
+        domain="marketplace.localhost",
+        is_default_site=True,
+        people=_people(
+            "market",
+            ("ada-tutor", "grace-coach", "alan-consultant"),
+            ("sam-student", "lee-learner", "kim-curious", "ola-attendee", "ray-reader"),
+        ),
+    ),
+    DemoTenant(
+        slug="clinic",
+        name="Northwind Clinic",
+        hostname="127.0.0.1",
+        domain="clinic.localhost",
+        options={"tenant_commission_rate": "0.1500", "guests_allowed": False},
+        people=_people(
+            "clinic",
+            ("dr-morgan", "dr-okafor", "dr-silva"),
+            ("pat-patient", "jo-patient", "max-patient", "ana-patient", "eli-patient"),
+        ),
+    ),
+)
+
+
+@dataclass
+class SeedReport:
+    created: list[str] = field(default_factory=list)
+    logins: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def _ensure_user(email: str, handle: str, name: str, report: SeedReport, **extra) -> User:
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=DEMO_PASSWORD, handle=handle, display_name=name, **extra)
+        report.created.append(f"user {email}")
+    return user
+
+
+def _retire_wagtail_welcome_site() -> None:
+    """Wagtail's install ships a placeholder site and page; tenants replace them."""
+    for site in Site.objects.filter(tenant__isnull=True):
+        page = site.root_page.specific
+        site.delete()
+        if type(page) is Page and page.slug == "home" and not page.get_children().exists():
+            page.delete()
+
+
+def _ensure_tenant(spec: DemoTenant, port: int, report: SeedReport) -> Tenant:
+    tenant = Tenant.objects.filter(slug=spec.slug).first()
+    if tenant is None:
+        if spec.is_default_site:
+            _retire_wagtail_welcome_site()
+        tenant = create_tenant(
+            name=spec.name,
+            slug=spec.slug,
+            hostname=spec.hostname,
+            port=port,
+            is_default_site=spec.is_default_site,
+            **spec.options,
+        )
+        report.created.append(f"tenant {spec.name}")
+    return tenant
+
+
+@transaction.atomic
+def seed_demo(*, port: int = 8000) -> SeedReport:
+    report = SeedReport()
+    owner = _ensure_user(OWNER_EMAIL, "owner", "Platform Owner", report, is_staff=True, is_superuser=True)
+    report.logins.append(("platform owner", owner.email, "every site, /cms/"))
+    for spec in DEMO_TENANTS:
+        tenant = _ensure_tenant(spec, port, report)
+        for person in spec.people:
+            email = f"{person.handle}@{spec.domain}"
+            user = _ensure_user(email, person.handle, person.name, report)
+            with scopes_disabled():
+                for role in {Role.ATTENDEE, person.role}:
+                    _, created = Membership.objects.get_or_create(tenant=tenant, user=user, role=role)
+                    if created:
+                        report.created.append(f"{role} {person.handle}@{spec.slug}")
+            report.logins.append((f"{spec.name} {person.role.label.lower()}", email, tenant.site.root_url))
+    return report

@@ -1,0 +1,40 @@
+"""Creating tenants: their Wagtail Site and home page come with them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from wagtail.models import Site
+
+from cms.services import create_home_page
+from marketplace.models import Tenant
+from marketplace.services.audit import audit
+
+
+@transaction.atomic
+def create_tenant(
+    *,
+    name: str,
+    slug: str,
+    hostname: str,
+    port: int = 80,
+    is_default_site: bool = False,
+    actor: Any | None = None,
+    **options: Any,
+) -> Tenant:
+    home = create_home_page(title=name, slug=slug)
+    if is_default_site:
+        Site.objects.filter(is_default_site=True).update(is_default_site=False)
+    site = Site.objects.create(
+        hostname=hostname,
+        port=port,
+        root_page=home,
+        site_name=name,
+        is_default_site=is_default_site,
+    )
+    tenant = Tenant(name=name, slug=slug, site=site, **options)
+    tenant.full_clean()
+    tenant.save()
+    audit(tenant, "wagtail.create", actor=actor)
+    return tenant

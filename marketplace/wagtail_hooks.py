@@ -1,0 +1,11 @@
+"""Back-office registrations of the marketplace app."""
+
+from wagtail import hooks
+
+
+@hooks.register("register_log_actions")
+def register_marketplace_log_actions(actions) -> None:
+    actions.register_action("lyceum.profile.update", "Update profile", "Profile updated")
+    actions.register_action("lyceum.profile.avatar", "Change avatar", "Avatar changed")
+    actions.register_action("lyceum.profile.avatar_removed", "Remove avatar", "Avatar removed")
+    actions.register_action("lyceum.token.revoke", "Revoke API token", "API token revoked")
