@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from wagtail.models import Page
+from django.conf import settings
+from wagtail.models import Locale, Page
 
 from cms.models import TenantHomePage
 
@@ -24,9 +25,18 @@ def default_home_body(title: str) -> list[tuple[str, dict]]:
     ]
 
 
+def ensure_page_tree_root() -> Page:
+    """Wagtail's tree root and default locale, recreated if a database was flushed."""
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(title="Root", slug="root")
+    return root
+
+
 def create_home_page(*, title: str, slug: str) -> TenantHomePage:
     """A tenant's root page, as a child of Wagtail's tree root."""
-    root = Page.get_first_root_node()
+    root = ensure_page_tree_root()
     home = TenantHomePage(title=title, slug=f"home-{slug}", body=default_home_body(title))
     root.add_child(instance=home)
     home.save_revision().publish()
