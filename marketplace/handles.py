@@ -44,10 +44,10 @@ def validate_handle(value: str) -> None:
 
 def handle_from_text(text: str) -> str:
     """A valid handle stem derived from an email or a name (may still be taken)."""
-    stem = re.sub(r"[^a-z0-9]+", "-", text.split("@")[0].lower()).strip("-_")
-    stem = re.sub(r"^[^a-z]+", "", stem)[: MAX_LENGTH - 5].strip("-")
+    stem = re.sub(r"[^a-z0-9]+", "-", text.split("@")[0].lower())
+    stem = re.sub(r"^[^a-z]+", "", stem)[: MAX_LENGTH - 12].strip("-")
     if len(stem) < MIN_LENGTH or stem in RESERVED_HANDLES:
-        stem = f"user-{stem}".strip("-") if stem else "user"
+        stem = f"member-{stem}" if stem else "member"
     return stem
 
 

@@ -250,15 +250,6 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "APPEND_COMPONENTS": {
-        "securitySchemes": {
-            "tokenAuth": {
-                "type": "http",
-                "scheme": "bearer",
-                "description": "An API token created in the dashboard: `Authorization: Bearer lyc_...`",
-            }
-        }
-    },
 }
 
 # Background work: Redis when DRAMATIQ_BROKER_URL is set, else an in-process worker.

@@ -24,3 +24,6 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request) -> str:
         return 'Bearer realm="api"'
+
+
+from marketplace.api import schema  # noqa: E402, F401  (registers the OpenAPI scheme)
