@@ -1,0 +1,62 @@
+"""Who may open the Wagtail back office, and the dashboard menu by role."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from marketplace.roles import Role
+from tests.factories import UserFactory, make_member
+
+pytestmark = pytest.mark.django_db
+
+
+def logged_in(tenant, user) -> Client:
+    client = Client(HTTP_HOST=tenant.hostname)
+    client.force_login(user)
+    return client
+
+
+def test_platform_owner_opens_the_back_office(tenant):
+    owner = UserFactory(is_superuser=True, is_staff=True)
+    assert logged_in(tenant, owner).get("/cms/").status_code == 200
+
+
+def test_tenant_admin_of_another_tenant_is_refused(tenant, other_tenant):
+    outsider = make_member(other_tenant, Role.ADMIN)
+    response = logged_in(tenant, outsider).get("/cms/")
+    assert response.status_code == 403
+    assert "admins and editors" in response.content.decode()
+
+
+def test_attendee_is_refused_the_back_office(tenant, attendee):
+    assert logged_in(tenant, attendee).get("/cms/").status_code == 403
+
+
+def test_dashboard_menu_follows_roles(tenant, attendee, admin_user):
+    attendee_page = logged_in(tenant, attendee).get("/dashboard/").content.decode()
+    assert "API tokens" in attendee_page
+    assert 'href="/dashboard/members/"' not in attendee_page
+    assert 'href="/cms/"' not in attendee_page
+
+    admin_page = logged_in(tenant, admin_user).get("/dashboard/").content.decode()
+    assert 'href="/dashboard/members/"' in admin_page
+    assert 'href="/cms/"' in admin_page
+
+
+def test_members_page_is_for_admins_only(tenant, attendee, admin_user):
+    assert logged_in(tenant, attendee).get("/dashboard/members/").status_code == 403
+    assert logged_in(tenant, admin_user).get("/dashboard/members/").status_code == 200
+
+
+def test_dashboard_pages_carry_a_strict_csp(tenant, attendee):
+    response = logged_in(tenant, attendee).get("/dashboard/profile/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+
+def test_home_page_shows_tenant_and_sign_up(tenant):
+    page = Client(HTTP_HOST=tenant.hostname).get("/").content.decode()
+    assert "Alpha Academy" in page
+    assert 'href="/accounts/signup/"' in page
