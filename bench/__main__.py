@@ -7,7 +7,11 @@ from pathlib import Path
 
 
 def main() -> int:
-    names = [info.name for info in pkgutil.iter_modules([str(Path(__file__).parent)]) if info.name.startswith("bench_")]
+    names = [
+        info.name
+        for info in pkgutil.iter_modules([str(Path(__file__).parent)])
+        if info.name.startswith("bench_")
+    ]
     if not names:
         print("No benchmarks yet.")
         return 0

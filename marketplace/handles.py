@@ -13,13 +13,67 @@ MAX_LENGTH = 30
 
 # Words that name pages of the product or could impersonate it.
 RESERVED_HANDLES = frozenset(
-    """
-    about abuse account accounts admin administrator api app assets billing blog cms contact
-    dashboard django-admin docs documents explore faq help home info join legal login logout
-    lyceum mail media moderator moderators null owner password payments platform privacy
-    profile register reset root rooms search security settings signin signup static staff
-    status support system terms undefined user users wallet webmaster www
-    """.split()
+    {
+        "about",
+        "abuse",
+        "account",
+        "accounts",
+        "admin",
+        "administrator",
+        "api",
+        "app",
+        "assets",
+        "billing",
+        "blog",
+        "cms",
+        "contact",
+        "dashboard",
+        "django-admin",
+        "docs",
+        "documents",
+        "explore",
+        "faq",
+        "help",
+        "home",
+        "info",
+        "join",
+        "legal",
+        "login",
+        "logout",
+        "lyceum",
+        "mail",
+        "media",
+        "moderator",
+        "moderators",
+        "null",
+        "owner",
+        "password",
+        "payments",
+        "platform",
+        "privacy",
+        "profile",
+        "register",
+        "reset",
+        "root",
+        "rooms",
+        "search",
+        "security",
+        "settings",
+        "signin",
+        "signup",
+        "static",
+        "staff",
+        "status",
+        "support",
+        "system",
+        "terms",
+        "undefined",
+        "user",
+        "users",
+        "wallet",
+        "webmaster",
+        "www",
+    }
 )
 
 
@@ -30,9 +84,7 @@ def normalize_handle(value: str) -> str:
 def validate_handle(value: str) -> None:
     handle = normalize_handle(value)
     if not MIN_LENGTH <= len(handle) <= MAX_LENGTH:
-        raise ValidationError(
-            f"A handle has {MIN_LENGTH} to {MAX_LENGTH} characters.", code="handle_length"
-        )
+        raise ValidationError(f"A handle has {MIN_LENGTH} to {MAX_LENGTH} characters.", code="handle_length")
     if not HANDLE_PATTERN.match(handle):
         raise ValidationError(
             "Use lowercase letters, digits, and single - or _ between them; start with a letter.",

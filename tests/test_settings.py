@@ -15,7 +15,8 @@ def run_manage(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedPr
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DJANGO_SECRET_KEY", "DATABASE_URL", "DRAMATIQ_BROKER_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if key
+        not in {"DJANGO_SECRET_KEY", "DATABASE_URL", "DRAMATIQ_BROKER_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     environment.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
@@ -41,7 +42,12 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 
 def test_production_passes_check_deploy_without_warnings(tmp_path):
     result = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path, DJANGO_SECRET_KEY=secrets.token_urlsafe(64)
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        tmp_path=tmp_path,
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

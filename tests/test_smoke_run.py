@@ -61,16 +61,22 @@ def dev_server(tmp_path):
         RUNSERVER_FLAGS="--noreload",
         PYTHONUNBUFFERED="1",
     )
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [str(REPO / "bin" / "dev-server")],
-            cwd=REPO,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    # Ctrl-C must reach the script even when pytest itself was started with SIGINT ignored (a background
+    # job of a non-interactive shell): a Python handler, unlike SIG_IGN, is reset to the default by exec.
+    previous_handler = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                [str(REPO / "bin" / "dev-server")],
+                cwd=REPO,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+    finally:
+        signal.signal(signal.SIGINT, previous_handler)
     try:
         yield process, port, log
     finally:
@@ -104,6 +110,7 @@ def test_make_run_serves_the_demo_and_stops_on_ctrl_c(dev_server):
     assert "Demo logins (password for all: lyceum-demo):" in output
     assert "owner@lyceum.localhost" in output
     assert "Lyceum is starting" in output
+    assert "Embedded worker and scheduler started" in output
     for url in (f"http://localhost:{port}/", f"http://localhost:{port}/dashboard/", f"http://localhost:{port}/cms/"):
         assert url in output
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from allauth.account.signals import user_logged_in, user_signed_up
 from django.dispatch import receiver
 
@@ -21,7 +23,6 @@ def join_tenant_on_login(sender, request, user, **kwargs) -> None:
     tenant = getattr(request, "tenant", None)
     if tenant is None:
         return
-    try:
+    # On an invitation-only site the dashboard explains why there is no membership.
+    with suppress(RegistrationClosed):
         join_as_attendee(user, tenant, actor=user)
-    except RegistrationClosed:
-        pass  # the dashboard explains that this site is invitation-only

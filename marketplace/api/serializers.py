@@ -99,4 +99,3 @@ class ObtainTokenSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
     name = serializers.CharField(max_length=80, required=False, default="API token")
-

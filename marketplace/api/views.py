@@ -30,7 +30,9 @@ class MeView(generics.RetrieveUpdateAPIView):
         return self.request.user
 
     def perform_update(self, serializer):
-        profile_services.update_profile(self.request.user, actor=self.request.user, **serializer.validated_data)
+        profile_services.update_profile(
+            self.request.user, actor=self.request.user, **serializer.validated_data
+        )
 
 
 class AvatarView(APIView):
@@ -43,7 +45,9 @@ class AvatarView(APIView):
     def put(self, request):
         incoming = serializers.AvatarSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        user = profile_services.set_avatar(request.user, incoming.validated_data["avatar"], actor=request.user)
+        user = profile_services.set_avatar(
+            request.user, incoming.validated_data["avatar"], actor=request.user
+        )
         return Response(serializers.MeSerializer(user, context={"request": request}).data)
 
     @extend_schema(responses={204: None})
@@ -94,7 +98,9 @@ class MembershipViewSet(
             return Membership.objects.none()
         return selectors.memberships_visible_to(self.request.user, self.request.tenant)
 
-    @extend_schema(request=serializers.MembershipCreateSerializer, responses={201: serializers.MembershipSerializer})
+    @extend_schema(
+        request=serializers.MembershipCreateSerializer, responses={201: serializers.MembershipSerializer}
+    )
     def create(self, request, *args, **kwargs):
         incoming = serializers.MembershipCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -161,7 +167,10 @@ class ObtainTokenView(APIView):
 
     @extend_schema(
         request=serializers.ObtainTokenSerializer,
-        responses={201: serializers.NewApiTokenSerializer, 400: OpenApiResponse(description="Wrong credentials")},
+        responses={
+            201: serializers.NewApiTokenSerializer,
+            400: OpenApiResponse(description="Wrong credentials"),
+        },
     )
     def post(self, request):
         incoming = serializers.ObtainTokenSerializer(data=request.data)

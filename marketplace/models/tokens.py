@@ -18,8 +18,12 @@ def hash_token(raw: str) -> str:
 
 class ApiToken(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    tenant = models.ForeignKey("marketplace.Tenant", on_delete=models.CASCADE, related_name="integration_tokens")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="integration_tokens")
+    tenant = models.ForeignKey(
+        "marketplace.Tenant", on_delete=models.CASCADE, related_name="integration_tokens"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="integration_tokens"
+    )
     name = models.CharField(max_length=80)
     key_hash = models.CharField(max_length=64, unique=True)
     # The first characters, so a user can tell tokens apart without the secret.

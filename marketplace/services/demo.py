@@ -84,7 +84,9 @@ class SeedReport:
 def _ensure_user(email: str, handle: str, name: str, report: SeedReport, **extra) -> User:
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
-        user = User.objects.create_user(email=email, password=DEMO_PASSWORD, handle=handle, display_name=name, **extra)
+        user = User.objects.create_user(
+            email=email, password=DEMO_PASSWORD, handle=handle, display_name=name, **extra
+        )
         report.created.append(f"user {email}")
     return user
 

@@ -50,7 +50,9 @@ def revoke_membership(membership: Membership, *, actor: User | None) -> None:
         if any(m.role == Role.ADMIN for m in doomed):
             admins = Membership.objects.select_for_update().filter(tenant=tenant, role=Role.ADMIN)
             if admins.count() <= 1:
-                raise LastAdminRole("A tenant keeps at least one admin: grant the role to someone else first.")
+                raise LastAdminRole(
+                    "A tenant keeps at least one admin: grant the role to someone else first."
+                )
         for item in doomed:
             audit(item, "wagtail.delete", actor=actor, role=item.role)
             item.delete()

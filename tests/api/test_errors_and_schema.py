@@ -66,7 +66,9 @@ def test_403_for_non_admin_managing_members(api_for, tenant, attendee):
 
 def test_404_unknown_object_and_unknown_endpoint(api_for, tenant, attendee):
     client = api_for(tenant, attendee)
-    assert_error_shape(client.get("/api/v1/memberships/00000000-0000-0000-0000-000000000000/"), 404, "not_found")
+    assert_error_shape(
+        client.get("/api/v1/memberships/00000000-0000-0000-0000-000000000000/"), 404, "not_found"
+    )
     assert_error_shape(client.get("/api/v1/no-such-thing/"), 404, "not_found")
 
 
@@ -98,7 +100,9 @@ def test_auth_endpoint_is_throttled_with_429(api_for, tenant, settings):
     user = make_member(tenant)
     client = api_for(tenant)
     statuses = [
-        client.post("/api/v1/auth/token/", {"email": user.email, "password": "guess"}, format="json").status_code
+        client.post(
+            "/api/v1/auth/token/", {"email": user.email, "password": "guess"}, format="json"
+        ).status_code
         for _ in range(6)
     ]
     assert statuses[:5] == [401] * 5

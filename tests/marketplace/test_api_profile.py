@@ -6,7 +6,8 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from marketplace.handles import HANDLE_PATTERN, RESERVED_HANDLES, handle_from_text, validate_handle
@@ -64,7 +65,9 @@ def test_taken_handle_is_a_409_and_changes_nothing(api_for, tenant, attendee):
     assert attendee.display_name != "Changed"
 
 
-@pytest.mark.parametrize("handle", ["ab", "x" * 31, "has space", "-dash", "dash-", "a--b", "settings", "9to5"])
+@pytest.mark.parametrize(
+    "handle", ["ab", "x" * 31, "has space", "-dash", "dash-", "a--b", "settings", "9to5"]
+)
 def test_invalid_handles_are_refused(api_for, tenant, attendee, handle):
     response = api_for(tenant, attendee).patch("/api/v1/me/", {"handle": handle}, format="json")
     assert response.status_code == 400

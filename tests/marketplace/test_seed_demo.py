@@ -60,7 +60,9 @@ def test_seed_demo_content():
 def test_demo_logins_work_on_their_sites():
     call_command("seed_demo", "--quiet", stdout=io.StringIO())
     client = Client(HTTP_HOST="127.0.0.1")
-    response = client.post("/accounts/login/", {"login": "dr-morgan@clinic.localhost", "password": DEMO_PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"login": "dr-morgan@clinic.localhost", "password": DEMO_PASSWORD}
+    )
     assert response.status_code == 302
     page = client.get("/dashboard/").content.decode()
     assert "Northwind Clinic" in page and "@dr-morgan" in page

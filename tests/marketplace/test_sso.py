@@ -8,7 +8,8 @@ import pytest
 import requests
 from django.test import Client
 from django_scopes import scope
-from oidc_provider_mock import User as OidcUser, run_server_in_thread
+from oidc_provider_mock import User as OidcUser
+from oidc_provider_mock import run_server_in_thread
 
 from marketplace.models import Membership, User
 from marketplace.roles import Role
@@ -92,4 +93,7 @@ def test_google_button_redirects_to_google_with_our_client_id(tenant, settings):
     location = urlsplit(response["Location"])
     assert location.hostname == "accounts.google.com"
     assert "client_id=google-client-123" in location.query
-    assert "redirect_uri=http%3A%2F%2Falpha.localhost%2Faccounts%2Fgoogle%2Flogin%2Fcallback%2F" in location.query
+    assert (
+        "redirect_uri=http%3A%2F%2Falpha.localhost%2Faccounts%2Fgoogle%2Flogin%2Fcallback%2F"
+        in location.query
+    )

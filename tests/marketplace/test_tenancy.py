@@ -83,7 +83,9 @@ def test_user_in_two_tenants_sees_each_sites_members_only_there(api_for, tenant,
     only_a = make_member(tenant, handle="only-a")
     only_b = make_member(other_tenant, handle="only-b")
 
-    seen_a = {r["user"]["handle"] for r in api_for(tenant, both).get("/api/v1/memberships/").json()["results"]}
+    seen_a = {
+        r["user"]["handle"] for r in api_for(tenant, both).get("/api/v1/memberships/").json()["results"]
+    }
     seen_b = {
         r["user"]["handle"] for r in api_for(other_tenant, both).get("/api/v1/memberships/").json()["results"]
     }

@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, port: int, quiet: bool, **options) -> None:
         report = seed_demo(port=port)
-        summary = f"{len(report.created)} demo objects created" if report.created else "Demo data already in place"
+        summary = (
+            f"{len(report.created)} demo objects created" if report.created else "Demo data already in place"
+        )
         self.stdout.write(self.style.SUCCESS(summary + "."))
         if quiet:
             return
