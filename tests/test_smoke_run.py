@@ -111,8 +111,8 @@ def test_make_run_serves_the_demo_and_stops_on_ctrl_c(dev_server):
     assert "owner@lyceum.localhost" in output
     assert "Lyceum is starting" in output
     assert "Embedded worker and scheduler started" in output
-    for url in (f"http://localhost:{port}/", f"http://localhost:{port}/dashboard/", f"http://localhost:{port}/cms/"):
-        assert url in output
+    for path in ("/", "/dashboard/", "/cms/", "/api/docs/"):
+        assert f"http://localhost:{port}{path}" in output
 
     os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
     process.wait(timeout=STOP_DEADLINE)
