@@ -9,3 +9,10 @@ def register_marketplace_log_actions(actions) -> None:
     actions.register_action("lyceum.profile.avatar", "Change avatar", "Avatar changed")
     actions.register_action("lyceum.profile.avatar_removed", "Remove avatar", "Avatar removed")
     actions.register_action("lyceum.token.revoke", "Revoke API token", "API token revoked")
+
+
+@hooks.register("register_admin_viewset")
+def register_tenant_viewset():
+    from marketplace.admin_viewsets import tenant_viewset
+
+    return tenant_viewset

@@ -13,6 +13,7 @@ from wagtail.models import Page, Site
 
 from marketplace.models import Membership, Tenant, User
 from marketplace.roles import Role
+from marketplace.services.back_office import sync_back_office_access
 from marketplace.services.tenants import create_tenant
 
 DEMO_PASSWORD = "lyceum-demo"
@@ -132,5 +133,6 @@ def seed_demo(*, port: int = 8000) -> SeedReport:
                     _, created = Membership.objects.get_or_create(tenant=tenant, user=user, role=role)
                     if created:
                         report.created.append(f"{role} {person.handle}@{spec.slug}")
+            sync_back_office_access(user)
             report.logins.append((f"{spec.name} {person.role.label.lower()}", email, tenant.site.root_url))
     return report

@@ -9,6 +9,7 @@ from marketplace.exceptions import LastAdminRole, RegistrationClosed, RoleAlread
 from marketplace.models import Membership, Tenant, User
 from marketplace.roles import Role
 from marketplace.services.audit import audit
+from marketplace.services.back_office import sync_back_office_access
 
 
 def join_as_attendee(user: User, tenant: Tenant, *, actor: User | None = None) -> Membership:
@@ -34,6 +35,7 @@ def grant_role(user: User, tenant: Tenant, role: Role | str, *, actor: User | No
         if role != Role.ATTENDEE:
             Membership.objects.get_or_create(tenant=tenant, user=user, role=Role.ATTENDEE)
         membership = Membership.objects.create(tenant=tenant, user=user, role=role)
+    sync_back_office_access(user)
     audit(membership, "wagtail.create", actor=actor, role=role.value)
     return membership
 
@@ -56,3 +58,4 @@ def revoke_membership(membership: Membership, *, actor: User | None) -> None:
         for item in doomed:
             audit(item, "wagtail.delete", actor=actor, role=item.role)
             item.delete()
+    sync_back_office_access(membership.user)

@@ -7,6 +7,7 @@ from django_scopes import scopes_disabled
 
 from marketplace.models import Membership, Tenant, User
 from marketplace.roles import Role
+from marketplace.services.back_office import sync_back_office_access
 from marketplace.services.tenants import create_tenant
 
 PASSWORD = "correct-horse-battery-staple"
@@ -49,4 +50,5 @@ def make_member(tenant: Tenant, *roles: Role | str, **user_fields) -> User:
     with scopes_disabled():
         for role in {Role.ATTENDEE, *roles}:
             Membership.objects.create(tenant=tenant, user=user, role=role)
+    sync_back_office_access(user)
     return user

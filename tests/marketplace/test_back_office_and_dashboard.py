@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django_scopes import scope
 
+from marketplace.models import Membership
 from marketplace.roles import Role
 from tests.factories import UserFactory, make_member
 
@@ -20,6 +22,20 @@ def logged_in(tenant, user) -> Client:
 def test_platform_owner_opens_the_back_office(tenant):
     owner = UserFactory(is_superuser=True, is_staff=True)
     assert logged_in(tenant, owner).get("/cms/").status_code == 200
+
+
+def test_tenant_admin_and_editor_open_their_own_back_office(tenant):
+    for role in (Role.ADMIN, Role.EDITOR):
+        assert logged_in(tenant, make_member(tenant, role)).get("/cms/").status_code == 200
+
+
+def test_revoking_the_role_closes_the_back_office(api_for, tenant, admin_user):
+    editor = make_member(tenant, Role.EDITOR)
+    with scope(tenant=tenant):
+        role = Membership.objects.get(user=editor, role=Role.EDITOR)
+    assert api_for(tenant, admin_user).delete(f"/api/v1/memberships/{role.public_id}/").status_code == 204
+    assert logged_in(tenant, editor).get("/cms/").status_code == 403
+    assert not editor.groups.filter(name="Back office").exists()
 
 
 def test_tenant_admin_of_another_tenant_is_refused(tenant, other_tenant):

@@ -1,0 +1,77 @@
+"""Back-office screens of the marketplace app (Wagtail admin at /cms/)."""
+
+from __future__ import annotations
+
+from django import forms
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.models import Site
+
+from marketplace.models import Tenant
+from marketplace.services.tenants import create_tenant
+
+TENANT_SETTINGS = [
+    "name",
+    "is_active",
+    "default_currency",
+    "tenant_commission_rate",
+    "platform_commission_rate",
+    "guests_allowed",
+    "public_content_visible",
+    "registration_open",
+]
+
+
+class TenantCreateForm(WagtailAdminModelForm):
+    """A new tenant also needs the host name its site answers on."""
+
+    hostname = forms.CharField(
+        max_length=255,
+        help_text="The site's host name, e.g. clinic.example.com (add it to DJANGO_ALLOWED_HOSTS).",
+    )
+    port = forms.IntegerField(initial=443, min_value=1, max_value=65535)
+
+    class Meta:
+        model = Tenant
+        fields = ["slug", *TENANT_SETTINGS]
+
+    def clean(self):
+        cleaned = super().clean()
+        hostname, port = cleaned.get("hostname"), cleaned.get("port")
+        if hostname and port and Site.objects.filter(hostname__iexact=hostname, port=port).exists():
+            self.add_error("hostname", "Another site already answers on this host name and port.")
+        return cleaned
+
+
+class TenantCreateView(generic.CreateView):
+    def save_instance(self) -> Tenant:
+        data = dict(self.form.cleaned_data)
+        return create_tenant(
+            hostname=data.pop("hostname"),
+            port=data.pop("port"),
+            actor=self.request.user,
+            **data,
+        )
+
+
+class TenantViewSet(ModelViewSet):
+    """Tenants, for the platform owner (Django model permissions: superusers only by default)."""
+
+    model = Tenant
+    icon = "site"
+    menu_label = "Tenants"
+    add_to_admin_menu = True
+    menu_order = 900
+    list_display = ["name", "slug", "hostname", "is_active", "registration_open", "created_at"]
+    list_filter = ["is_active", "registration_open", "guests_allowed"]
+    search_fields = ["name", "slug", "site__hostname"]
+    form_fields = TENANT_SETTINGS
+    add_view_class = TenantCreateView
+    inspect_view_enabled = True
+
+    def get_form_class(self, for_update: bool = False):
+        return super().get_form_class(for_update) if for_update else TenantCreateForm
+
+
+tenant_viewset = TenantViewSet("tenants")
