@@ -121,7 +121,11 @@
           var query = new URLSearchParams({ page: self.page, search: self.search });
           if (self.filterRole) query.set("role", self.filterRole);
           api("GET", "/api/v1/memberships/?" + query.toString()).then(function (data) {
-            self.members = data.results; self.next = data.next; self.previous = data.previous;
+            self.members = data.results.map(function (m) {
+              m.actionLabel = m.role === "attendee" ? "Remove from site" : "Revoke role";
+              return m;
+            });
+            self.next = data.next; self.previous = data.previous;
             self.summary = data.count + (data.count === 1 ? " role" : " roles");
           }).catch(function (e) { self.error = e.message; });
         },
@@ -136,7 +140,10 @@
         },
         revoke: function (membership) {
           var self = this;
-          if (!window.confirm("Remove the " + membership.role + " role of @" + membership.user.handle + "?")) return;
+          var question = membership.role === "attendee"
+            ? "Remove @" + membership.user.handle + " and all their roles from this site?"
+            : "Remove the " + membership.role + " role of @" + membership.user.handle + "?";
+          if (!window.confirm(question)) return;
           api("DELETE", "/api/v1/memberships/" + membership.id + "/").then(function () { self.load(); })
             .catch(function (e) { self.error = e.message; });
         }
