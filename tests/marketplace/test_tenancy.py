@@ -133,3 +133,17 @@ def test_tenants_endpoint_lists_only_the_users_tenants(api_for, tenant, other_te
         ("alpha", ["attendee", "moderator"], True)
     ]
     assert api_for(tenant, user).get(f"/api/v1/tenants/{other_tenant.slug}/").status_code == 404
+
+
+# Every API route of /api/v1/ and the isolation test that covers it; a new route must be added here.
+ISOLATION_TESTS = {
+    "tenant": test_tenants_endpoint_lists_only_the_users_tenants,
+    "membership": test_memberships_of_another_tenant_answer_404,
+    "token": test_tokens_of_another_tenant_are_not_listed_or_revocable,
+}
+
+
+def test_every_api_route_has_a_tenant_isolation_test():
+    from config.api import router
+
+    assert {basename for _, _, basename in router.registry} == set(ISOLATION_TESTS)
