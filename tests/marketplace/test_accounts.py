@@ -163,3 +163,15 @@ def test_password_reset_by_email(tenant, mailbox):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("a-brand-new-passphrase")
+
+
+def test_email_confirmation_link_verifies_the_address(tenant, mailbox):
+    from allauth.account.models import EmailAddress
+
+    client = Client(HTTP_HOST=tenant.hostname)
+    signup(client)
+    body = mailbox[0].get_payload(decode=True).decode()
+    link = re.search(r"http://[^/\s]+(/accounts/confirm-email/\S+)", body).group(1)
+    assert not EmailAddress.objects.get(email="ada@example.com").verified
+    client.post(link)
+    assert EmailAddress.objects.get(email="ada@example.com").verified
