@@ -12,17 +12,19 @@ from dramatiq_crontab import cron
 logger = logging.getLogger(__name__)
 
 
+def remove_expired_sessions() -> int:
+    """Delete expired login sessions; returns how many went (0 when the engine can't tell)."""
+    engine = import_module(settings.SESSION_ENGINE)
+    before = _count_sessions()
+    engine.SessionStore.clear_expired()
+    return max(before - _count_sessions(), 0) if before is not None else 0
+
+
 @cron("17 * * * *")
 @dramatiq.actor(max_retries=3)
-def clear_expired_sessions() -> int:
-    """Delete expired login sessions so the session table does not grow forever."""
-    engine = import_module(settings.SESSION_ENGINE)
-    store = engine.SessionStore
-    before = _count_sessions()
-    store.clear_expired()
-    removed = max(before - _count_sessions(), 0) if before is not None else 0
-    logger.info("Removed %s expired sessions.", removed)
-    return removed
+def clear_expired_sessions() -> None:
+    """Hourly, so the session table does not grow forever."""
+    logger.info("Removed %s expired sessions.", remove_expired_sessions())
 
 
 def _count_sessions() -> int | None:

@@ -29,9 +29,7 @@ class BrowserProblems:
     page_errors: list[str] = field(default_factory=list)
 
     def _on_console(self, message: ConsoleMessage) -> None:
-        # The templates declare no icon, so Chromium asks for /favicon.ico, which answers 404: not
-        # something a page did wrong (see the report: base.html could link an icon).
-        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+        if message.type == "error":
             self.console_errors.append(f"{message.text} ({message.location.get('url', '')})")
 
     def _on_page_error(self, error: Error) -> None:
