@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
 from urllib.parse import urlsplit
 
 import pytest
 import requests
 from django.test import Client
 from django_scopes import scope
-from oidc_provider_mock import User as OidcUser
-from oidc_provider_mock import run_server_in_thread
 
 from marketplace.models import Membership, User
 from marketplace.roles import Role
@@ -20,6 +19,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def oidc_provider(settings):
+    with warnings.catch_warnings():
+        # The provider's dependency (authlib) deprecates modules it still imports itself.
+        warnings.simplefilter("ignore")
+        from oidc_provider_mock import User as OidcUser
+        from oidc_provider_mock import run_server_in_thread
     claims = [
         OidcUser(
             sub="alice-sub",
