@@ -21,10 +21,10 @@ from django.utils import timezone
 from dramatiq.brokers.redis import RedisBroker
 
 from marketplace.tasks import clear_expired_sessions
+from tests.processes import start_logged
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
-REPO = Path(__file__).resolve().parent.parent
 JOB_DEADLINE = 60  # seconds: the worker imports Django and Wagtail before it consumes
 STOP_DEADLINE = 30
 
@@ -79,16 +79,9 @@ def worker(broker_url, tmp_path):
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("REDIS_URL", None)
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", "rundramatiq", "--processes", "1", "--threads", "1"],
-            cwd=REPO,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process = start_logged(
+        [sys.executable, "manage.py", "rundramatiq", "--processes", "1", "--threads", "1"], env=env, log=log
+    )
     try:
         yield Worker(process, log)
     finally:

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import free_port
+from tests.processes import REPO, start_logged
 
-REPO = Path(__file__).resolve().parent.parent
 START_DEADLINE = 120  # seconds: migrations on SQLite alone take about ten
 STOP_DEADLINE = 30
 PAGES = ["/", "/api/schema/", "/accounts/login/", "/cms/login/"]
@@ -65,16 +65,7 @@ def dev_server(tmp_path):
     # job of a non-interactive shell): a Python handler, unlike SIG_IGN, is reset to the default by exec.
     previous_handler = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        with log.open("wb") as output:
-            process = subprocess.Popen(
-                [str(REPO / "bin" / "dev-server")],
-                cwd=REPO,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        process = start_logged([str(REPO / "bin" / "dev-server")], env=env, log=log)
     finally:
         signal.signal(signal.SIGINT, previous_handler)
     try:

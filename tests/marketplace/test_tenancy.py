@@ -93,10 +93,16 @@ def test_user_in_two_tenants_sees_each_sites_members_only_there(api_for, tenant,
     assert only_b.handle in seen_b and only_a.handle not in seen_b
 
 
-def test_api_token_works_only_on_its_tenant(api_for, tenant, other_tenant):
+@pytest.fixture
+def member_of_both(tenant, other_tenant):
     user = make_member(tenant)
     with scope(tenant=other_tenant):
         Membership.objects.create(tenant=other_tenant, user=user, role=Role.ATTENDEE)
+    return user
+
+
+def test_api_token_works_only_on_its_tenant(api_for, tenant, other_tenant, member_of_both):
+    user = member_of_both
     with scope(tenant=tenant):
         _, raw = create_api_token(user, tenant, name="sync", actor=user)
 
@@ -111,10 +117,8 @@ def test_api_token_works_only_on_its_tenant(api_for, tenant, other_tenant):
     assert response.json()["error"]["code"] == "authentication_failed"
 
 
-def test_tokens_of_another_tenant_are_not_listed_or_revocable(api_for, tenant, other_tenant):
-    user = make_member(tenant)
-    with scope(tenant=other_tenant):
-        Membership.objects.create(tenant=other_tenant, user=user, role=Role.ATTENDEE)
+def test_tokens_of_another_tenant_are_not_listed_or_revocable(api_for, tenant, other_tenant, member_of_both):
+    user = member_of_both
     with scope(tenant=tenant):
         token, _ = create_api_token(user, tenant, name="alpha-only", actor=user)
 
