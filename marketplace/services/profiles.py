@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 
@@ -81,6 +80,3 @@ def clear_avatar(user: User, *, actor: User) -> User:
         user.save(update_fields=["avatar"])
         audit(user, "lyceum.profile.avatar_removed", actor=actor)
     return user
-
-
-__all__ = ["ValidationError", "clear_avatar", "set_avatar", "unique_handle_for", "update_profile"]
