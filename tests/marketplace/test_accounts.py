@@ -150,6 +150,8 @@ def test_password_reset_by_email(tenant, mailbox):
     assert response.status_code == 302
 
     assert len(mailbox) == 1
+    assert mailbox[0]["Subject"].startswith("[Alpha Academy] ")
+    assert mailbox[0]["From"] == "Alpha Academy <no-reply@lyceum.localhost>"
     body = mailbox[0].get_payload(decode=True).decode()
     link = re.search(r"http://[^/\s]+(/accounts/password/reset/key/\S+)", body).group(1)
     assert tenant.hostname in body
