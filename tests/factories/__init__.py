@@ -41,7 +41,7 @@ class TenantFactory(factory.Factory):
 
     @classmethod
     def _build(cls, model_class, *args, **kwargs):
-        raise NotImplementedError("Tenants need a Site: use create().")
+        raise TypeError("A tenant needs its Wagtail Site: use TenantFactory() or .create(), not .build().")
 
 
 def make_member(tenant: Tenant, *roles: Role | str, **user_fields) -> User:
