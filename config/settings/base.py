@@ -295,3 +295,16 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# Money. Every amount is a django-money Money; this default is never relied on by the ledger.
+DEFAULT_CURRENCY = "USD"
+LYCEUM_CURRENCIES = env.list("LYCEUM_CURRENCIES", default=["USD", "EUR", "GBP", "TRY", "JPY"])
+LYCEUM_MAX_AMOUNT = env("LYCEUM_MAX_AMOUNT", default="10000")
+LYCEUM_RECHARGE_PRESETS = env.list("LYCEUM_RECHARGE_PRESETS", default=["10", "25", "50", "100"])
+LYCEUM_HOLD_TTL_SECONDS = env.int("LYCEUM_HOLD_TTL_SECONDS", default=7 * 24 * 3600)
+PAYMENTS_DEFAULT_GATEWAY = env("PAYMENTS_DEFAULT_GATEWAY", default="")
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+# Where the Stripe SDK sends requests; a local Stripe double in development and tests.
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="")

@@ -51,10 +51,24 @@ class Tenant(models.Model):
                 & models.Q(tenant_commission_rate__lte=1, platform_commission_rate__lte=1),
                 name="tenant_rates_between_0_and_1",
             ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    tenant_commission_rate__lte=Decimal("1") - models.F("platform_commission_rate")
+                ),
+                name="tenant_rates_sum_at_most_1",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if (self.tenant_commission_rate or 0) + (self.platform_commission_rate or 0) > 1:
+            raise ValidationError(
+                "The tenant's and the platform's commission rates add up to more than 100%."
+            )
 
     @property
     def hostname(self) -> str:

@@ -1,0 +1,1 @@
+"""Every write of the payments app; money moves only through payments.ledger."""

@@ -1,0 +1,214 @@
+"""Wallet recharges through a gateway, following the Payment state machine.
+
+created → pending → succeeded | failed | canceled;  succeeded → partially_refunded → refunded.
+Confirmations lock the payment row and are idempotent: the webhook may arrive before the
+browser returns, twice, or never.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_scopes import scope, scopes_disabled
+from djmoney.money import Money
+
+from marketplace.models import Tenant, User
+from payments import ledger
+from payments.exceptions import GatewayError, InsufficientFunds, InvalidAmount, InvalidTransition
+from payments.gateways.base import Checkout, GatewayEvent, Outcome
+from payments.gateways.registry import get_gateway
+from payments.models import AccountKind, EntryKind, GatewayCall, Payment, PaymentStatus, WebhookEvent
+
+logger = logging.getLogger(__name__)
+
+OPEN = {PaymentStatus.CREATED, PaymentStatus.PENDING}
+REFUNDABLE = {PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED}
+
+
+def log_call(
+    gateway: str, operation: str, *, payment: Payment | None, ok: bool, reference: str = "", detail=""
+):
+    GatewayCall.objects.create(
+        provider=gateway,
+        operation=operation,
+        payment=payment,
+        provider_reference=reference,
+        succeeded=ok,
+        detail=str(detail)[:500],
+    )
+
+
+def start_recharge(
+    *, tenant: Tenant, user: User, amount: Money, gateway_name: str, return_url: str
+) -> tuple[Payment, Checkout]:
+    gateway = get_gateway(gateway_name)
+    with scope(tenant=tenant):
+        payment = Payment.objects.create(
+            tenant=tenant,
+            user=user,
+            gateway=gateway.name,
+            test_mode=gateway.test_mode,
+            amount=amount,
+            refunded=Money(0, amount.currency),
+        )
+        try:
+            checkout = gateway.start_payment(payment, return_url=return_url)
+        except GatewayError as error:
+            log_call(gateway.name, "start_payment", payment=payment, ok=False, detail=error.message)
+            payment.status = PaymentStatus.FAILED
+            payment.failure_message = error.message[:300]
+            payment.save(update_fields=["status", "failure_message", "updated_at"])
+            raise
+        log_call(
+            gateway.name, "start_payment", payment=payment, ok=True, reference=checkout.provider_reference
+        )
+        payment.provider_reference = checkout.provider_reference
+        payment.status = PaymentStatus.PENDING
+        payment.save(update_fields=["provider_reference", "status", "updated_at"])
+    return payment, checkout
+
+
+def _locked(payment: Payment) -> Payment:
+    return Payment.objects.select_for_update().get(pk=payment.pk)
+
+
+def mark_succeeded(payment: Payment) -> Payment:
+    """Credit the wallet once; later confirmations change nothing."""
+    with scope(tenant=payment.tenant), transaction.atomic():
+        payment = _locked(payment)
+        if payment.status not in OPEN:
+            return payment
+        currency = str(payment.amount.currency)
+        ledger.transfer(
+            tenant=payment.tenant,
+            kind=EntryKind.RECHARGE,
+            idempotency_key=f"payment:{payment.public_id}:succeeded",
+            source=ledger.platform_account(payment.tenant, AccountKind.GATEWAY_CLEARING, currency),
+            destination=ledger.wallet_of(payment.user, payment.tenant, currency),
+            amount=payment.amount,
+            actor=payment.user,
+            memo=f"Recharge via {get_gateway(payment.gateway).label}",
+            reference=f"payment:{payment.public_id}",
+        )
+        payment.status = PaymentStatus.SUCCEEDED
+        payment.failure_message = ""
+        payment.save(update_fields=["status", "failure_message", "updated_at"])
+    return payment
+
+
+def mark_failed(payment: Payment, *, message: str, canceled: bool = False) -> Payment:
+    with scope(tenant=payment.tenant), transaction.atomic():
+        payment = _locked(payment)
+        if payment.status not in OPEN:
+            return payment
+        payment.status = PaymentStatus.CANCELED if canceled else PaymentStatus.FAILED
+        payment.failure_message = message[:300]
+        payment.save(update_fields=["status", "failure_message", "updated_at"])
+    return payment
+
+
+def record_refund(payment: Payment, *, refund_id: str, refunded_total: Money) -> Payment:
+    """Debit the wallet for refunds the provider made, up to `refunded_total` (idempotent)."""
+    with scope(tenant=payment.tenant), transaction.atomic():
+        payment = _locked(payment)
+        if payment.status not in REFUNDABLE:
+            return payment
+        new = refunded_total - payment.refunded
+        if new.amount <= 0:
+            return payment
+        currency = str(payment.amount.currency)
+        ledger.transfer(
+            tenant=payment.tenant,
+            kind=EntryKind.GATEWAY_REFUND,
+            idempotency_key=f"payment:{payment.public_id}:refund:{refund_id}",
+            source=ledger.wallet_of(payment.user, payment.tenant, currency),
+            destination=ledger.platform_account(payment.tenant, AccountKind.GATEWAY_CLEARING, currency),
+            amount=new,
+            actor=None,
+            memo="Refunded to card",
+            reference=f"payment:{payment.public_id}",
+        )
+        payment.refunded = refunded_total
+        payment.status = (
+            PaymentStatus.REFUNDED if payment.refunded >= payment.amount else PaymentStatus.PARTIALLY_REFUNDED
+        )
+        payment.save(update_fields=["refunded", "status", "updated_at"])
+    return payment
+
+
+def refund_payment(payment: Payment, *, amount: Money | None, actor: User) -> Payment:
+    """Refund to the card. The wallet must still hold the money; nothing moves if the provider refuses."""
+    gateway = get_gateway(payment.gateway)
+    with scope(tenant=payment.tenant), transaction.atomic():
+        payment = _locked(payment)
+        if payment.status not in REFUNDABLE:
+            raise InvalidTransition(f"A {payment.get_status_display().lower()} payment cannot be refunded.")
+        amount = amount or (payment.amount - payment.refunded)
+        if amount.amount <= 0 or amount > payment.amount - payment.refunded:
+            raise InvalidAmount(
+                f"At most {payment.amount - payment.refunded} can be refunded.", field="amount"
+            )
+        wallet = ledger.wallet_of(payment.user, payment.tenant, str(amount.currency))
+        if wallet.balance < amount:
+            raise InsufficientFunds(f"The wallet holds {wallet.balance}; it cannot give back {amount}.")
+        try:
+            refund = gateway.refund(payment, amount)
+        except GatewayError as error:
+            log_call(gateway.name, "refund", payment=payment, ok=False, detail=error.message)
+            raise
+        log_call(gateway.name, "refund", payment=payment, ok=True, reference=refund.refund_id)
+        return record_refund(
+            payment, refund_id=refund.refund_id, refunded_total=payment.refunded + refund.amount
+        )
+
+
+def handle_event(gateway_name: str, event: GatewayEvent) -> WebhookEvent:
+    """Store the event once and apply it; the event row and the ledger commit together."""
+    with scopes_disabled(), transaction.atomic():
+        try:
+            with transaction.atomic():
+                stored = WebhookEvent.objects.create(
+                    provider=gateway_name,
+                    event_id=event.event_id,
+                    event_type=event.event_type,
+                    payload=dict(event.payload),
+                )
+        except IntegrityError:
+            stored = WebhookEvent.objects.get(provider=gateway_name, event_id=event.event_id)
+            logger.info("Webhook %s %s replayed; ignored.", gateway_name, event.event_id)
+            return stored
+        payment = (
+            Payment.objects.filter(gateway=gateway_name, provider_reference=event.provider_reference)
+            .select_related("tenant", "user")
+            .first()
+            if event.provider_reference
+            else None
+        )
+        stored.payment = payment
+        stored.tenant = payment.tenant if payment else None
+        stored.outcome = _apply(payment, event)
+        stored.processed_at = timezone.now()
+        stored.save(update_fields=["payment", "tenant", "outcome", "processed_at"])
+    return stored
+
+
+def _apply(payment: Payment | None, event: GatewayEvent) -> str:
+    if payment is None:
+        logger.warning("Webhook %s for unknown payment %r ignored.", event.event_id, event.provider_reference)
+        return "ignored: unknown payment"
+    before = payment.status
+    if event.outcome == Outcome.SUCCEEDED:
+        payment = mark_succeeded(payment)
+    elif event.outcome in (Outcome.FAILED, Outcome.CANCELED):
+        payment = mark_failed(
+            payment, message=event.failure_message, canceled=event.outcome == Outcome.CANCELED
+        )
+    elif event.outcome == Outcome.REFUNDED and event.refunded_total is not None:
+        payment = record_refund(payment, refund_id=event.refund_id, refunded_total=event.refunded_total)
+    else:
+        return f"ignored: {event.event_type}"
+    if payment.status == before:
+        return f"ignored: payment already {before}"
+    return f"{before} → {payment.status}"
