@@ -13,6 +13,7 @@ from config import api_errors
 urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("dashboard/", include("marketplace.dashboard.urls")),
+    path("payments/", include("payments.urls")),
     path("api/v1/", include("config.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
