@@ -43,7 +43,9 @@ def _done(payment: Payment) -> HttpResponse:
 
 
 def _own_payment(request: HttpRequest, public_id) -> Payment:
-    return get_object_or_404(Payment, public_id=public_id, user=request.user, tenant=request.tenant, gateway="test")
+    return get_object_or_404(
+        Payment, public_id=public_id, user=request.user, tenant=request.tenant, gateway="test"
+    )
 
 
 @login_required

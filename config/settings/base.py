@@ -308,3 +308,6 @@ STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 # Where the Stripe SDK sends requests; a local Stripe double in development and tests.
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+STRIPE_JS_URL = env("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
+# Content-Security-Policy: Stripe's script and frames are allowed only when Stripe is configured.
+CSP_EXTRA_SOURCES = [STRIPE_JS_URL.split("/v3")[0].rstrip("/")] if STRIPE_SECRET_KEY else []

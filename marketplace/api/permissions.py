@@ -23,3 +23,10 @@ class IsTenantAdminOrReadOnly(IsTenantMember):
         if not super().has_permission(request, view):
             return False
         return request.method in permissions.SAFE_METHODS or is_tenant_admin(request.user, request.tenant)
+
+
+class IsTenantAdmin(IsTenantMember):
+    message = "Only this site's admins can do this."
+
+    def has_permission(self, request, view) -> bool:
+        return super().has_permission(request, view) and is_tenant_admin(request.user, request.tenant)

@@ -25,6 +25,9 @@ class MenuItem:
 
 MENU: tuple[MenuItem, ...] = (
     MenuItem("Overview", "dashboard:home", EVERYONE, "home"),
+    MenuItem("Wallet", "dashboard:wallet", EVERYONE, "wallet"),
+    MenuItem("Payouts", "dashboard:payouts", frozenset({Role.MODERATOR, Role.REPRESENTATIVE, Role.ADMIN})),
+    MenuItem("Payout queue", "dashboard:payout-queue", frozenset({Role.ADMIN})),
     MenuItem("Profile", "dashboard:profile", EVERYONE, "user"),
     MenuItem("API tokens", "dashboard:tokens", EVERYONE, "key"),
     MenuItem("Members", "dashboard:members", frozenset({Role.ADMIN})),

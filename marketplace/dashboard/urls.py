@@ -9,4 +9,7 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("tokens/", views.tokens, name="tokens"),
     path("members/", views.members, name="members"),
+    path("wallet/", views.wallet, name="wallet"),
+    path("payouts/", views.payouts, name="payouts"),
+    path("payout-queue/", views.payout_queue, name="payout-queue"),
 ]

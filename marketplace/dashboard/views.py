@@ -53,6 +53,28 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
+def wallet(request: HttpRequest) -> HttpResponse:
+    from payments.models import EntryKind
+
+    context = {"entry_kinds": EntryKind.choices, "stripe_js_url": settings.STRIPE_JS_URL}
+    return render(request, "dashboard/wallet.html", context)
+
+
+@member_required
+def payouts(request: HttpRequest) -> HttpResponse:
+    return render(request, "dashboard/payouts.html")
+
+
+@member_required
+def payout_queue(request: HttpRequest) -> HttpResponse:
+    if not selectors.is_tenant_admin(request.user, request.tenant):
+        return render(request, "dashboard/not_member.html", {"admins_only": True}, status=403)
+    from payments.models import PayoutStatus
+
+    return render(request, "dashboard/payout_queue.html", {"statuses": PayoutStatus.choices})
+
+
+@member_required
 def members(request: HttpRequest) -> HttpResponse:
     if not selectors.is_tenant_admin(request.user, request.tenant):
         return render(request, "dashboard/not_member.html", {"admins_only": True}, status=403)

@@ -28,16 +28,12 @@ def get_gateway(name: str) -> Gateway:
     return _load(name)
 
 
-def available_gateways() -> list[Gateway]:
-    return [gateway for name in GATEWAY_CLASSES if (gateway := get_gateway(name)).configured]
-
-
 def default_gateway_name() -> str:
     """The configured default; else Stripe when its keys are set; else the test gateway."""
     preferred = settings.PAYMENTS_DEFAULT_GATEWAY
     if preferred and get_gateway(preferred).configured:
         return preferred
-    return "stripe" if get_gateway("stripe").configured else "test"
+    return "stripe" if settings.STRIPE_SECRET_KEY and get_gateway("stripe").configured else "test"
 
 
 def reset_gateway_cache() -> None:

@@ -1,5 +1,6 @@
 from payments.models.gateway_payments import GatewayCall, Payment, PaymentStatus, WebhookEvent
 from payments.models.holds import Hold, HoldStatus
+from payments.models.idempotency import IdempotencyRecord
 from payments.models.ledger import Account, AccountKind, Entry, EntryKind, OwnerType, Posting
 from payments.models.payouts import Payout, PayoutStatus
 
@@ -11,6 +12,7 @@ __all__ = [
     "GatewayCall",
     "Hold",
     "HoldStatus",
+    "IdempotencyRecord",
     "OwnerType",
     "Payment",
     "PaymentStatus",

@@ -140,6 +140,17 @@ def test_tenants_endpoint_lists_only_the_users_tenants(api_for, tenant, other_te
 
 
 # Every API route of /api/v1/ and the isolation test that covers it; a new route must be added here.
+def _payments_isolation_tests() -> dict:
+    from tests.payments import test_api
+
+    return {
+        "wallet-transaction": test_api.test_isolation_wallet_transactions,
+        "wallet-payment": test_api.test_isolation_wallet_payments,
+        "wallet-payout": test_api.test_isolation_wallet_payouts,
+        "payout-queue": test_api.test_isolation_payout_queue,
+    }
+
+
 ISOLATION_TESTS = {
     "tenant": test_tenants_endpoint_lists_only_the_users_tenants,
     "membership": test_memberships_of_another_tenant_answer_404,
@@ -150,4 +161,5 @@ ISOLATION_TESTS = {
 def test_every_api_route_has_a_tenant_isolation_test():
     from config.api import router
 
-    assert {basename for _, _, basename in router.registry} == set(ISOLATION_TESTS)
+    covered = set(ISOLATION_TESTS) | set(_payments_isolation_tests())
+    assert {basename for _, _, basename in router.registry} == covered

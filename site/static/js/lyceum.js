@@ -8,8 +8,9 @@
   }
 
   /* Calls the API; resolves to the JSON body, rejects with {message, fields} in the API's error shape. */
-  function api(method, url, body) {
+  function api(method, url, body, headers) {
     var options = { method: method, credentials: "same-origin", headers: { "Accept": "application/json" } };
+    Object.keys(headers || {}).forEach(function (name) { options.headers[name] = headers[name]; });
     if (method !== "GET") options.headers["X-CSRFToken"] = csrfToken();
     if (body instanceof FormData) {
       options.body = body;
@@ -35,6 +36,30 @@
 
   function formatDate(value) {
     return value ? new Date(value).toLocaleString() : "—";
+  }
+
+  /* Display only: amounts stay decimal strings in the API; Intl formats them per language. */
+  function formatMoney(money, language) {
+    try {
+      return new Intl.NumberFormat(language || document.documentElement.lang || "en", {
+        style: "currency", currency: money.currency
+      }).format(Number(money.amount));
+    } catch (e) {
+      return money.amount + " " + money.currency;
+    }
+  }
+
+  function newKey() {
+    return (window.crypto && window.crypto.randomUUID) ? window.crypto.randomUUID()
+      : String(Date.now()) + Math.random().toString(16).slice(2);
+  }
+
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var tag = document.createElement("script");
+      tag.src = src; tag.onload = resolve; tag.onerror = reject;
+      document.head.appendChild(tag);
+    });
   }
 
   document.addEventListener("alpine:init", function () {
@@ -146,6 +171,194 @@
           if (!window.confirm(question)) return;
           api("DELETE", "/api/v1/memberships/" + membership.id + "/").then(function () { self.load(); })
             .catch(function (e) { self.error = e.message; });
+        }
+      };
+    });
+    Alpine.data("walletPage", function () {
+      return {
+        balances: [], noBalance: false, zeroText: "", history: [], historyEmpty: false,
+        presets: [], currencies: [], testMode: false, busy: false, errorText: "",
+        paymentNotice: "", paymentProblem: "", stripeMounted: false,
+        form: { amount: "", currency: "" }, filters: { kind: "", created_after: "", created_before: "" },
+        page: 1, next: null, previous: null, csvUrl: "/api/v1/wallet/transactions/export/",
+        language: "en", stripe: null, elements: null, rechargeKey: "",
+        init: function () {
+          var self = this;
+          self.language = self.$el.dataset.language || "en";
+          api("GET", "/api/v1/wallet/settings/").then(function (config) {
+            self.currencies = config.currencies; self.testMode = config.test_mode;
+            self.form.currency = config.default_currency;
+            self.zeroText = formatMoney({ amount: "0", currency: config.default_currency }, self.language);
+            self.presetValues = config.presets; self.refreshPresets();
+          });
+          self.loadBalances(); self.loadHistory();
+          var payment = self.$el.dataset.payment;
+          if (payment) self.showPayment(payment);
+        },
+        refreshPresets: function () {
+          var self = this;
+          self.presets = (self.presetValues || []).map(function (value) {
+            return { value: value, label: value, className: value === self.form.amount ? "btn btn-primary" : "btn" };
+          });
+        },
+        choose: function (preset) { this.form.amount = preset.value; this.refreshPresets(); },
+        loadBalances: function () {
+          var self = this;
+          api("GET", "/api/v1/wallet/balances/").then(function (rows) {
+            self.balances = rows.map(function (row) {
+              row.availableText = formatMoney(row.available, self.language);
+              row.hasHeld = Number(row.held.amount) > 0;
+              row.heldText = formatMoney(row.held, self.language) + " held for pending bookings";
+              return row;
+            });
+            self.noBalance = rows.length === 0;
+          });
+        },
+        query: function () {
+          var query = new URLSearchParams({ page: this.page });
+          var filters = this.filters;
+          Object.keys(filters).forEach(function (name) { if (filters[name]) query.set(name, filters[name]); });
+          return query;
+        },
+        loadHistory: function () {
+          var self = this;
+          var query = self.query();
+          query.delete("page");
+          self.csvUrl = "/api/v1/wallet/transactions/export/?" + query.toString();
+          api("GET", "/api/v1/wallet/transactions/?" + self.query().toString()).then(function (data) {
+            self.history = data.results.map(function (row, index) {
+              row.key = row.id + ":" + index;
+              row.dateText = formatDate(row.created_at);
+              row.amountText = formatMoney(row.amount, self.language);
+              row.amountClass = Number(row.amount.amount) < 0 ? "num debit" : "num credit";
+              return row;
+            });
+            self.historyEmpty = data.count === 0; self.next = data.next; self.previous = data.previous;
+          });
+        },
+        goNext: function () { this.page += 1; this.loadHistory(); },
+        goPrevious: function () { this.page = Math.max(1, this.page - 1); this.loadHistory(); },
+        showPayment: function (id) {
+          var self = this;
+          api("GET", "/api/v1/wallet/payments/" + id + "/").then(function (payment) {
+            var amount = formatMoney(payment.amount, self.language);
+            if (payment.status === "succeeded") self.paymentNotice = "Your wallet was recharged with " + amount + ".";
+            else if (payment.status === "pending") self.paymentNotice = "Your payment of " + amount + " is being confirmed.";
+            else self.paymentProblem = "The payment of " + amount + " did not go through: " +
+              (payment.failure_message || payment.status_label) + " Your balance has not changed.";
+          });
+        },
+        recharge: function () {
+          var self = this;
+          self.errorText = ""; self.busy = true;
+          if (!self.rechargeKey) self.rechargeKey = newKey();
+          api("POST", "/api/v1/wallet/recharges/", { amount: self.form.amount, currency: self.form.currency },
+              { "Idempotency-Key": self.rechargeKey })
+            .then(function (started) {
+              self.rechargeKey = "";
+              var checkout = started.checkout;
+              if (checkout.redirect_url) { window.location.assign(checkout.redirect_url); return; }
+              if (checkout.client_secret) self.mountStripe(checkout, started.payment.id);
+            })
+            .catch(function (e) {
+              self.rechargeKey = "";
+              self.errorText = [e.message].concat(Object.values(firstErrors(e.fields))).join(" ");
+            })
+            .finally(function () { self.busy = false; });
+        },
+        mountStripe: function (checkout, paymentId) {
+          var self = this;
+          loadScript(self.$el.dataset.stripeJs).then(function () {
+            self.stripe = window.Stripe(checkout.publishable_key);
+            self.elements = self.stripe.elements({ clientSecret: checkout.client_secret });
+            self.elements.create("payment").mount("#payment-element");
+            self.stripeMounted = true; self.paymentId = paymentId;
+          }).catch(function () { self.errorText = "The card form could not load. Please try again."; });
+        },
+        confirmStripe: function () {
+          var self = this;
+          var back = window.location.origin + "/dashboard/wallet/?payment=" + self.paymentId;
+          self.stripe.confirmPayment({ elements: self.elements, confirmParams: { return_url: back } })
+            .then(function (result) { if (result.error) self.errorText = result.error.message; });
+        }
+      };
+    });
+
+    Alpine.data("payoutsPage", function () {
+      return {
+        payouts: [], empty: false, busy: false, errorText: "", language: "en", key: "",
+        form: { amount: "", currency: "", destination: "" },
+        init: function () {
+          this.language = this.$el.dataset.language || "en";
+          this.form.currency = this.$el.dataset.currency || "USD";
+          this.load();
+        },
+        load: function () {
+          var self = this;
+          api("GET", "/api/v1/wallet/payouts/").then(function (data) {
+            self.payouts = data.results.map(function (p) {
+              p.dateText = formatDate(p.created_at); p.amountText = formatMoney(p.amount, self.language);
+              p.canCancel = p.status === "requested";
+              return p;
+            });
+            self.empty = data.count === 0;
+          });
+        },
+        request: function () {
+          var self = this;
+          self.errorText = ""; self.busy = true;
+          if (!self.key) self.key = newKey();
+          api("POST", "/api/v1/wallet/payouts/", self.form, { "Idempotency-Key": self.key })
+            .then(function () { self.key = ""; self.form.amount = ""; self.load(); })
+            .catch(function (e) {
+              self.key = "";
+              self.errorText = [e.message].concat(Object.values(firstErrors(e.fields))).join(" ");
+            })
+            .finally(function () { self.busy = false; });
+        },
+        cancel: function (payout) {
+          var self = this;
+          api("POST", "/api/v1/wallet/payouts/" + payout.id + "/cancel/", {}, { "Idempotency-Key": newKey() })
+            .then(function () { self.load(); })
+            .catch(function (e) { self.errorText = e.message; });
+        }
+      };
+    });
+
+    Alpine.data("payoutQueue", function () {
+      return {
+        payouts: [], status: "requested", empty: false, error: "", language: "en",
+        init: function () { this.language = this.$el.dataset.language || "en"; this.load(); },
+        load: function () {
+          var self = this;
+          var query = self.status ? "?status=" + self.status : "";
+          api("GET", "/api/v1/payout-queue/" + query).then(function (data) {
+            self.payouts = data.results.map(function (p) {
+              p.amountText = formatMoney(p.amount, self.language);
+              p.canApprove = p.status === "requested";
+              p.canPay = p.status === "approved";
+              p.canReject = p.status === "requested" || p.status === "approved";
+              return p;
+            });
+            self.empty = data.count === 0;
+          }).catch(function (e) { self.error = e.message; });
+        },
+        act: function (payout, action, body) {
+          var self = this;
+          self.error = "";
+          api("POST", "/api/v1/payout-queue/" + payout.id + "/" + action + "/", body || {},
+              { "Idempotency-Key": newKey() })
+            .then(function () { self.load(); })
+            .catch(function (e) { self.error = [e.message].concat(Object.values(firstErrors(e.fields))).join(" "); });
+        },
+        approve: function (payout) { this.act(payout, "approve"); },
+        markPaid: function (payout) {
+          var reference = window.prompt("Bank or provider reference of the transfer:");
+          if (reference) this.act(payout, "mark-paid", { external_reference: reference });
+        },
+        reject: function (payout) {
+          var reason = window.prompt("Why is this payout rejected? (the member will see it)");
+          if (reason) this.act(payout, "reject", { reason: reason });
         }
       };
     });
