@@ -17,6 +17,7 @@ from marketplace.services.back_office import sync_back_office_access
 from marketplace.services.tenants import create_tenant
 
 DEMO_PASSWORD = "lyceum-demo"
+DEMO_CREDIT = "100.00"
 OWNER_EMAIL = "owner@lyceum.localhost"
 
 
@@ -118,6 +119,28 @@ def _ensure_tenant(spec: DemoTenant, port: int, report: SeedReport) -> Tenant:
     return tenant
 
 
+def _credit_demo_wallet(tenant: Tenant, user: User, owner: User, report: SeedReport) -> None:
+    """Demo attendees start with some money (an audited adjustment, once: its key is fixed)."""
+    from djmoney.money import Money
+
+    from payments.models import Entry
+    from payments.services.adjustments import adjust_wallet
+
+    key = f"demo-credit:{tenant.slug}:{user.handle}"
+    with scopes_disabled():
+        if Entry.objects.filter(idempotency_key=key).exists():
+            return
+    adjust_wallet(
+        tenant=tenant,
+        user=user,
+        amount=Money(DEMO_CREDIT, str(tenant.default_currency)),
+        reason="Demo credit",
+        idempotency_key=key,
+        actor=owner,
+    )
+    report.created.append(f"demo credit {user.handle}@{tenant.slug}")
+
+
 @transaction.atomic
 def seed_demo(*, port: int = 8000) -> SeedReport:
     report = SeedReport()
@@ -134,5 +157,7 @@ def seed_demo(*, port: int = 8000) -> SeedReport:
                     if created:
                         report.created.append(f"{role} {person.handle}@{spec.slug}")
             sync_back_office_access(user)
+            if person.role == Role.ATTENDEE:
+                _credit_demo_wallet(tenant, user, owner, report)
             report.logins.append((f"{spec.name} {person.role.label.lower()}", email, tenant.site.root_url))
     return report

@@ -12,7 +12,8 @@ from wagtail.models import Site
 
 from marketplace.models import Membership, Tenant, User
 from marketplace.roles import Role
-from marketplace.services.demo import DEMO_PASSWORD
+from marketplace.services.demo import DEMO_CREDIT, DEMO_PASSWORD
+from payments.models import Account
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +25,9 @@ def snapshot() -> dict:
             "tenants": sorted(Tenant.objects.values_list("slug", "site__hostname", "site__is_default_site")),
             "memberships": sorted(Membership.objects.values_list("tenant__slug", "user__handle", "role")),
             "sites": Site.objects.count(),
+            "balances": sorted(
+                (str(a.user), str(a.balance)) for a in Account.objects.select_related("user") if a.user_id
+            ),
         }
 
 
@@ -53,6 +57,9 @@ def test_seed_demo_content():
         assert roles.count(Role.EDITOR) == 1
         assert roles.count(Role.MODERATOR) == 3
         assert roles.count(Role.ATTENDEE) == 10  # everyone is an attendee, five only that
+    attendee_balances = {balance for user, balance in data["balances"]}
+    assert attendee_balances == {f"${DEMO_CREDIT}"}
+    assert len(data["balances"]) == 10
     owner = User.objects.get(email="owner@lyceum.localhost")
     assert owner.is_superuser and owner.check_password(DEMO_PASSWORD)
 
