@@ -14,7 +14,8 @@ from marketplace.models import Tenant
 from marketplace.selectors import is_tenant_staff
 
 # Paths that work without a resolved tenant (the platform owner's back office, files).
-PLATFORM_PATHS = ("/cms/", "/django-admin/", "/static/", "/media/")
+# Payment providers post webhooks to the platform's host, whichever tenant the payment is on.
+PLATFORM_PATHS = ("/cms/", "/django-admin/", "/static/", "/media/", "/payments/webhooks/")
 
 
 def resolve_tenant(request: HttpRequest) -> Tenant | None:

@@ -24,6 +24,9 @@ from payments.models import AccountKind, EntryKind, GatewayCall, Payment, Paymen
 logger = logging.getLogger(__name__)
 
 OPEN = {PaymentStatus.CREATED, PaymentStatus.PENDING}
+# A failed attempt is not final at every provider (Stripe lets the payer retry another card on the
+# same PaymentIntent): a later success must still credit the wallet.
+CAN_SUCCEED = OPEN | {PaymentStatus.FAILED}
 REFUNDABLE = {PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED}
 
 
@@ -78,7 +81,7 @@ def mark_succeeded(payment: Payment) -> Payment:
     """Credit the wallet once; later confirmations change nothing."""
     with scope(tenant=payment.tenant), transaction.atomic():
         payment = _locked(payment)
-        if payment.status not in OPEN:
+        if payment.status not in CAN_SUCCEED:
             return payment
         currency = str(payment.amount.currency)
         ledger.transfer(
@@ -122,7 +125,8 @@ def record_refund(payment: Payment, *, refund_id: str, refunded_total: Money) ->
         ledger.transfer(
             tenant=payment.tenant,
             kind=EntryKind.GATEWAY_REFUND,
-            idempotency_key=f"payment:{payment.public_id}:refund:{refund_id}",
+            # Keyed on the running total: the same refund seen twice moves money once.
+            idempotency_key=f"payment:{payment.public_id}:refunded-to:{refunded_total.amount}",
             source=ledger.wallet_of(payment.user, payment.tenant, currency),
             destination=ledger.platform_account(payment.tenant, AccountKind.GATEWAY_CLEARING, currency),
             amount=new,
@@ -141,27 +145,27 @@ def record_refund(payment: Payment, *, refund_id: str, refunded_total: Money) ->
 def refund_payment(payment: Payment, *, amount: Money | None, actor: User) -> Payment:
     """Refund to the card. The wallet must still hold the money; nothing moves if the provider refuses."""
     gateway = get_gateway(payment.gateway)
-    with scope(tenant=payment.tenant), transaction.atomic():
-        payment = _locked(payment)
-        if payment.status not in REFUNDABLE:
-            raise InvalidTransition(f"A {payment.get_status_display().lower()} payment cannot be refunded.")
-        amount = amount or (payment.amount - payment.refunded)
-        if amount.amount <= 0 or amount > payment.amount - payment.refunded:
-            raise InvalidAmount(
-                f"At most {payment.amount - payment.refunded} can be refunded.", field="amount"
-            )
-        wallet = ledger.wallet_of(payment.user, payment.tenant, str(amount.currency))
-        if wallet.balance < amount:
-            raise InsufficientFunds(f"The wallet holds {wallet.balance}; it cannot give back {amount}.")
-        try:
+    try:
+        with scope(tenant=payment.tenant), transaction.atomic():
+            payment = _locked(payment)
+            if payment.status not in REFUNDABLE:
+                state = payment.get_status_display().lower()
+                raise InvalidTransition(f"A {state} payment cannot be refunded.")
+            refundable = payment.amount - payment.refunded
+            amount = amount or refundable
+            if amount.amount <= 0 or amount > refundable:
+                raise InvalidAmount(f"At most {refundable} can be refunded.", field="amount")
+            wallet = ledger.wallet_of(payment.user, payment.tenant, str(amount.currency))
+            if wallet.balance < amount:
+                raise InsufficientFunds(f"The wallet holds {wallet.balance}; it cannot give back {amount}.")
             refund = gateway.refund(payment, amount)
-        except GatewayError as error:
-            log_call(gateway.name, "refund", payment=payment, ok=False, detail=error.message)
-            raise
-        log_call(gateway.name, "refund", payment=payment, ok=True, reference=refund.refund_id)
-        return record_refund(
-            payment, refund_id=refund.refund_id, refunded_total=payment.refunded + refund.amount
-        )
+            log_call(gateway.name, "refund", payment=payment, ok=True, reference=refund.refund_id)
+            total = payment.refunded + refund.amount
+            return record_refund(payment, refund_id=refund.refund_id, refunded_total=total)
+    except GatewayError as error:
+        # Outside the rolled-back transaction, so the failed call stays in the log.
+        log_call(gateway.name, "refund", payment=payment, ok=False, detail=error.message)
+        raise
 
 
 def handle_event(gateway_name: str, event: GatewayEvent) -> WebhookEvent:
