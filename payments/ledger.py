@@ -4,16 +4,23 @@
 SELECT ... FOR UPDATE in primary-key order (so concurrent entries cannot deadlock), checks
 no balance goes below zero where that is not allowed, and writes the entry, its postings and
 the new balances in one transaction. Re-posting an idempotency key returns the first entry.
+
+On PostgreSQL the locking and writing run in the stored function `payments_post_entry`
+(migration 0004): one round trip per entry. Elsewhere (SQLite for `make run`) the same steps
+run here in Python. Both are tested against the same cases.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django_scopes import scope
 from djmoney.money import Money
 
@@ -105,53 +112,114 @@ def post(
     if not lines:
         raise ValueError("An entry needs at least one non-zero posting.")
     per_account = _checked_totals(lines, tenant)
+    entry = Entry(
+        tenant=tenant,
+        kind=kind,
+        idempotency_key=idempotency_key,
+        actor=actor,
+        memo=memo[:500],
+        reference=reference,
+    )
+    with scope(tenant=tenant):
+        if use_database_engine():
+            return _post_in_database(entry, lines, per_account)
+        return _post_in_python(entry, lines, per_account)
 
-    with scope(tenant=tenant), transaction.atomic():
+
+def use_database_engine() -> bool:
+    """PostgreSQL posts with its stored function (one round trip); other databases in Python."""
+    return connection.vendor == "postgresql" and settings.LYCEUM_LEDGER_DATABASE_ENGINE
+
+
+def _insufficient(account: Account, delta: Decimal) -> InsufficientFunds:
+    return InsufficientFunds(
+        f"Insufficient funds: the balance is {account.balance}, {Money(-delta, account.currency)} is needed."
+    )
+
+
+def _replay(entry: Entry, lines: list[Line]) -> Entry:
+    existing = Entry.objects.get(idempotency_key=entry.idempotency_key)
+    if not _same_movement(existing, entry.kind, lines):
+        raise IdempotencyConflict("This idempotency key was already used for a different operation.")
+    return existing
+
+
+def _post_in_database(entry: Entry, lines: list[Line], per_account: dict[int, Decimal]) -> Entry:
+    arguments = [
+        entry.public_id,
+        entry.tenant_id,
+        entry.kind,
+        entry.idempotency_key,
+        entry.actor_id,
+        entry.memo,
+        entry.reference,
+        [line.account.pk for line in lines],
+        [line.amount.amount for line in lines],
+        [str(line.amount.currency) for line in lines],
+    ]
+    sql = "SELECT entry_id, replayed FROM payments_post_entry(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    # A savepoint only inside a caller's transaction: in autocommit the statement is its own.
+    guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
+    try:
+        with guard, connection.cursor() as cursor:
+            cursor.execute(sql, arguments)
+            entry_id, replayed = cursor.fetchone()
+    except IntegrityError as error:
+        constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+        if constraint == "account_balance_not_negative":
+            overdrawn = _first_overdrawn(per_account)
+            raise _insufficient(overdrawn, per_account[overdrawn.pk]) from None
+        if constraint and "idempotency_key" in constraint:
+            return _replay(entry, lines)
+        raise
+    if replayed:
+        return _replay(entry, lines)
+    entry.pk = entry_id
+    entry.created_at = timezone.now()
+    for line in lines:
+        line.account.balance = line.account.balance + line.amount
+    return entry
+
+
+def _first_overdrawn(per_account: dict[int, Decimal]) -> Account:
+    """The account this entry would take below zero, for the error message."""
+    for account in Account.objects.filter(pk__in=per_account, allow_negative=False).order_by("pk"):
+        if account.balance.amount + per_account[account.pk] < 0:
+            return account
+    return Account.objects.get(pk=min(per_account))
+
+
+def _post_in_python(entry: Entry, lines: list[Line], per_account: dict[int, Decimal]) -> Entry:
+    with transaction.atomic():
         locked = {account.pk: account for account in lock_accounts(per_account)}
-        existing = Entry.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            if not _same_movement(existing, kind, lines):
-                raise IdempotencyConflict("This idempotency key was already used for a different operation.")
-            return existing
+        if Entry.objects.filter(idempotency_key=entry.idempotency_key).exists():
+            return _replay(entry, lines)
 
         new_balances: dict[int, Decimal] = {}
         for pk, delta in per_account.items():
             account = locked[pk]
             balance = account.balance.amount + delta
             if balance < 0 and not account.allow_negative:
-                raise InsufficientFunds(
-                    f"Insufficient funds: the balance is {account.balance}, "
-                    f"{Money(-delta, account.currency)} is needed."
-                )
+                raise _insufficient(account, delta)
             new_balances[pk] = balance
 
         try:
             with transaction.atomic():
-                entry = Entry.objects.create(
-                    tenant=tenant,
-                    kind=kind,
-                    idempotency_key=idempotency_key,
-                    actor=actor,
-                    memo=memo[:500],
-                    reference=reference,
-                )
+                entry.save()
         except IntegrityError:
             # The same key committed between our check and insert (possible only when its
             # entry touched other accounts, since ours are locked): answer with that entry.
-            existing = Entry.objects.get(idempotency_key=idempotency_key)
-            if not _same_movement(existing, kind, lines):
-                raise IdempotencyConflict(
-                    "This idempotency key was already used for a different operation."
-                ) from None
-            return existing
+            return _replay(entry, lines)
 
         Posting.objects.bulk_create(
-            Posting(entry=entry, account=line.account, tenant=tenant, amount=line.amount) for line in lines
+            Posting(entry=entry, account=line.account, tenant=entry.tenant, amount=line.amount)
+            for line in lines
         )
         for pk, balance in new_balances.items():
             account = locked[pk]
             Account.objects.filter(pk=pk).update(balance=Money(balance, account.currency))
-            account.balance = Money(balance, account.currency)
+        for line in lines:
+            line.account.balance = Money(new_balances[line.account.pk], line.account.currency)
     return entry
 
 

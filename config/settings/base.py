@@ -311,3 +311,5 @@ STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 STRIPE_JS_URL = env("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
 # Content-Security-Policy: Stripe's script and frames are allowed only when Stripe is configured.
 CSP_EXTRA_SOURCES = [STRIPE_JS_URL.split("/v3")[0].rstrip("/")] if STRIPE_SECRET_KEY else []
+# PostgreSQL posts ledger entries with a stored function (one round trip); off: the Python path.
+LYCEUM_LEDGER_DATABASE_ENGINE = env.bool("LYCEUM_LEDGER_DATABASE_ENGINE", default=True)

@@ -47,3 +47,10 @@ def verified():
     """Assert after the test that the ledger is sound."""
     yield
     assert verify_ledger() == []
+
+
+@pytest.fixture(params=["database", "python"])
+def ledger_engine(request, settings):
+    """Run a test with PostgreSQL's posting function and again with the Python path."""
+    settings.LYCEUM_LEDGER_DATABASE_ENGINE = request.param == "database"
+    return request.param

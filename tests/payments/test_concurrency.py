@@ -17,7 +17,7 @@ from tests.payments.conftest import balance, fund
 
 
 @pytest.mark.django_db(transaction=True)
-def test_fifty_threads_spend_a_wallet_that_affords_ten(tenant):
+def test_fifty_threads_spend_a_wallet_that_affords_ten(tenant, ledger_engine):
     buyer = make_member(tenant)
     sellers = [make_member(tenant, Role.MODERATOR) for _ in range(5)]
     fund(tenant, buyer, "100.00")

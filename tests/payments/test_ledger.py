@@ -14,7 +14,7 @@ from payments.models import Account, Entry, EntryKind, Posting
 from payments.verification import verify_ledger
 from tests.payments.conftest import balance, fund
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("ledger_engine")]
 
 
 def test_transfer_moves_money_and_records_postings(tenant, buyer, seller, verified):

@@ -17,7 +17,7 @@ from payments.services import adjustments, holds, payouts, sales
 from tests.factories import make_member
 from tests.payments.conftest import balance, fund
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("verified")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("verified", "ledger_engine")]
 
 
 def usd(amount: str) -> Money:
