@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import uuid
 from collections.abc import Iterator
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from rest_framework.views import APIView
 
 from marketplace import selectors as marketplace_selectors
 from marketplace.api.permissions import IsTenantAdmin, IsTenantMember
-from payments import selectors
+from payments import ledger, selectors
 from payments.api import serializers
 from payments.api.fields import money_data
 from payments.api.filters import PayoutFilter, TransactionFilter
@@ -207,8 +208,6 @@ class PayoutViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 
 def _fresh_key() -> str:
-    import uuid
-
     return uuid.uuid4().hex
 
 
@@ -243,8 +242,6 @@ class AdjustmentView(APIView):
             idempotency_key=f"api:{request.user.pk}:{key}" if key else f"api:new:{_fresh_key()}",
             actor=request.user,
         )
-        from payments import ledger
-
         wallet = ledger.wallet_of(user, request.tenant, str(data["money"].currency))
         return Response({"entry": entry.public_id, "balance": money_data(wallet.balance)}, status=201)
 
