@@ -1,24 +1,29 @@
-"""Run every benchmark module under bench/ (`make bench`)."""
+"""Run a benchmark (`make bench`): `python -m bench [NAME] [OPTIONS]`, NAME defaults to ledger.
+
+python -m bench                                   # the ledger benchmark, default options
+python -m bench ledger --clients 16 --seconds 10  # options go to the benchmark
+python -m bench ledger --help
+"""
 
 import importlib
-import pkgutil
 import sys
-from pathlib import Path
+
+BENCHMARKS = {"ledger": "bench.ledger"}
+DEFAULT = "ledger"
 
 
-def main() -> int:
-    names = [
-        info.name
-        for info in pkgutil.iter_modules([str(Path(__file__).parent)])
-        if info.name.startswith("bench_")
-    ]
-    if not names:
-        print("No benchmarks yet.")
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ("-h", "--help") and len(argv) == 1:
+        print(__doc__.strip())
+        print(f"\nBenchmarks: {', '.join(sorted(BENCHMARKS))}")
         return 0
-    for name in sorted(names):
-        print(f"== {name}")
-        importlib.import_module(f"bench.{name}").main()
-    return 0
+    name = argv.pop(0) if argv and not argv[0].startswith("-") else DEFAULT
+    if name not in BENCHMARKS:
+        print(f"Unknown benchmark {name!r}; known: {', '.join(sorted(BENCHMARKS))}", file=sys.stderr)
+        return 2
+    print(f"== {name}", flush=True)
+    return importlib.import_module(BENCHMARKS[name]).main(argv)
 
 
 if __name__ == "__main__":
