@@ -158,22 +158,33 @@ def _post_in_database(entry: Entry, lines: list[Line], per_account: dict[int, De
         [str(line.amount.currency) for line in lines],
     ]
     sql = "SELECT entry_id, replayed FROM payments_post_entry(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    entry_id, replayed = _call_posting_function(sql, arguments, per_account)
+    if replayed:
+        return _replay(entry, lines)
+    return _posted(entry, entry_id, lines)
+
+
+def _call_posting_function(sql: str, arguments: list, per_account: dict[int, Decimal]) -> tuple[int, bool]:
+    """Run a posting function; (entry id, whether the key had been used already)."""
     # A savepoint only inside a caller's transaction: in autocommit the statement is its own.
     guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
     try:
         with guard, connection.cursor() as cursor:
             cursor.execute(sql, arguments)
-            entry_id, replayed = cursor.fetchone()
+            return cursor.fetchone()
     except IntegrityError as error:
         constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
         if constraint == "account_balance_not_negative":
             overdrawn = _first_overdrawn(per_account)
             raise _insufficient(overdrawn, per_account[overdrawn.pk]) from None
         if constraint and "idempotency_key" in constraint:
-            return _replay(entry, lines)
+            # The same key committed concurrently on other accounts: answer with its entry.
+            return 0, True
         raise
-    if replayed:
-        return _replay(entry, lines)
+
+
+def _posted(entry: Entry, entry_id: int, lines: list[Line]) -> Entry:
+    """The entry the database wrote; the caller's account objects show their new balances."""
     entry.pk = entry_id
     entry.created_at = timezone.now()
     for line in lines:
@@ -236,12 +247,42 @@ def transfer(
     reference: str = "",
 ) -> Entry:
     """The common two-line entry: `amount` from `source` to `destination`."""
-    return post(
+    lines = [Line(source, -amount), Line(destination, amount)]
+    if amount.amount == 0 or source.pk == destination.pk or not use_database_engine():
+        return post(
+            tenant=tenant,
+            kind=kind,
+            idempotency_key=idempotency_key,
+            lines=lines,
+            actor=actor,
+            memo=memo,
+            reference=reference,
+        )
+    per_account = _checked_totals(lines, tenant)
+    entry = Entry(
         tenant=tenant,
         kind=kind,
         idempotency_key=idempotency_key,
-        lines=[Line(source, -amount), Line(destination, amount)],
         actor=actor,
-        memo=memo,
+        memo=memo[:500],
         reference=reference,
     )
+    arguments = [
+        entry.public_id,
+        tenant.pk,
+        kind,
+        idempotency_key,
+        entry.actor_id,
+        entry.memo,
+        reference,
+        source.pk,
+        destination.pk,
+        amount.amount,
+        str(amount.currency),
+    ]
+    sql = "SELECT o_entry, o_replayed FROM payments_post_transfer(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    with scope(tenant=tenant):
+        entry_id, replayed = _call_posting_function(sql, arguments, per_account)
+        if replayed:
+            return _replay(entry, lines)
+    return _posted(entry, entry_id, lines)
