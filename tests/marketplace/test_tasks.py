@@ -33,3 +33,4 @@ def test_job_is_on_the_schedule():
     jobs = {job.name: job for job in scheduler.get_jobs()}
     assert "clear_expired_sessions" in jobs
     assert "minute='17'" in str(jobs["clear_expired_sessions"].trigger)
+    assert "minute='*/5'" in str(jobs["release_expired_holds_job"].trigger)
