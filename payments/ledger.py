@@ -112,18 +112,19 @@ def post(
     if not lines:
         raise ValueError("An entry needs at least one non-zero posting.")
     per_account = _checked_totals(lines, tenant)
-    entry = Entry(
-        tenant=tenant,
-        kind=kind,
-        idempotency_key=idempotency_key,
-        actor=actor,
-        memo=memo[:500],
-        reference=reference,
-    )
+    entry = _unsaved_entry(tenant, kind, idempotency_key, actor, memo, reference)
     with scope(tenant=tenant):
         if use_database_engine():
             return _post_in_database(entry, lines, per_account)
         return _post_in_python(entry, lines, per_account)
+
+
+def _unsaved_entry(
+    tenant: Tenant, kind: str, key: str, actor: User | None, memo: str, reference: str
+) -> Entry:
+    return Entry(
+        tenant=tenant, kind=kind, idempotency_key=key, actor=actor, memo=memo[:500], reference=reference
+    )
 
 
 def use_database_engine() -> bool:
@@ -259,14 +260,7 @@ def transfer(
             reference=reference,
         )
     per_account = _checked_totals(lines, tenant)
-    entry = Entry(
-        tenant=tenant,
-        kind=kind,
-        idempotency_key=idempotency_key,
-        actor=actor,
-        memo=memo[:500],
-        reference=reference,
-    )
+    entry = _unsaved_entry(tenant, kind, idempotency_key, actor, memo, reference)
     arguments = [
         entry.public_id,
         tenant.pk,
