@@ -33,3 +33,14 @@ def _count_sessions() -> int | None:
     from django.contrib.sessions.models import Session
 
     return Session.objects.count()
+
+
+@cron("7 * * * *")
+@dramatiq.actor(max_retries=3)
+def renew_plan_subscriptions() -> None:
+    """Hourly: remind before renewals, then renew, downgrade, cancel or expire what is due."""
+    from marketplace.services.plans import renew_due_subscriptions, send_renewal_reminders
+
+    reminded = send_renewal_reminders()
+    outcomes = renew_due_subscriptions()
+    logger.info("Plan renewals: %s reminders sent, outcomes %s.", reminded, outcomes)

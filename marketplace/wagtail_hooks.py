@@ -16,3 +16,11 @@ def register_tenant_viewset():
     from marketplace.admin_viewsets import tenant_viewset
 
     return tenant_viewset
+
+
+@hooks.register("register_log_actions")
+def register_plan_log_actions(actions) -> None:
+    actions.register_action("lyceum.plan.subscribe", "Subscribe to plan", "Subscribed to a plan")
+    actions.register_action("lyceum.plan.change", "Change plan", "Plan changed")
+    actions.register_action("lyceum.plan.downgrade", "Schedule downgrade", "Downgrade scheduled")
+    actions.register_action("lyceum.plan.cancel", "Cancel plan", "Plan canceled")

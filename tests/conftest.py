@@ -96,3 +96,12 @@ def client_for(tenant, user=None) -> APIClient:
 @pytest.fixture
 def api_for():
     return client_for
+
+
+@pytest.fixture
+def verified():
+    """Assert after the test that the ledger is sound."""
+    from payments.verification import verify_ledger
+
+    yield
+    assert verify_ledger() == []

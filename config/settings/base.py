@@ -313,3 +313,5 @@ STRIPE_JS_URL = env("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
 CSP_EXTRA_SOURCES = [STRIPE_JS_URL.split("/v3")[0].rstrip("/")] if STRIPE_SECRET_KEY else []
 # PostgreSQL posts ledger entries with a stored function (one round trip); off: the Python path.
 LYCEUM_LEDGER_DATABASE_ENGINE = env.bool("LYCEUM_LEDGER_DATABASE_ENGINE", default=True)
+PLAN_GRACE_DAYS = env.int("PLAN_GRACE_DAYS", default=3)
+PLAN_REMINDER_DAYS = env.int("PLAN_REMINDER_DAYS", default=3)

@@ -59,3 +59,11 @@ def revoke_membership(membership: Membership, *, actor: User | None) -> None:
             audit(item, "wagtail.delete", actor=actor, role=item.role)
             item.delete()
     sync_back_office_access(membership.user)
+
+
+def ensure_role(user: User, tenant: Tenant, role: Role | str, *, actor: User | None) -> Membership:
+    """Grant the role unless the user already holds it (idempotent)."""
+    role = Role(role)
+    with scope(tenant=tenant):
+        existing = Membership.objects.filter(tenant=tenant, user=user, role=role).first()
+    return existing or grant_role(user, tenant, role, actor=actor)

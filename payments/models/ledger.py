@@ -24,6 +24,7 @@ class AccountKind(models.TextChoices):
     WALLET = "wallet", "Wallet"
     HELD = "held", "Held funds"
     COMMISSION = "commission", "Commission"
+    REVENUE = "revenue", "Revenue"
     GATEWAY_CLEARING = "gateway_clearing", "Gateway clearing"
     PAYOUTS_PAYABLE = "payouts_payable", "Payouts payable"
     PAYOUTS_PAID = "payouts_paid", "Payouts paid"
@@ -88,6 +89,8 @@ class EntryKind(models.TextChoices):
     PAYOUT_REJECT = "payout_reject", "Payout rejected"
     PAYOUT_PAID = "payout_paid", "Payout paid"
     TRANSFER = "transfer", "Transfer"
+    PLAN_PURCHASE = "plan_purchase", "Plan purchase"
+    PLAN_RENEWAL = "plan_renewal", "Plan renewal"
 
 
 class Entry(models.Model):

@@ -117,3 +117,34 @@ def refund_sale(
             memo=memo or "Refund",
             reference=f"sale:{sale.public_id}",
         )
+
+
+def pay_tenant(
+    *,
+    tenant: Tenant,
+    payer: User,
+    price: Money,
+    kind: str,
+    idempotency_key: str,
+    actor: User | None,
+    memo: str = "",
+    reference: str = "",
+) -> Entry:
+    """A purchase from the tenant itself (a plan): the tenant's revenue, less the platform's commission."""
+    currency = str(price.currency)
+    platform_share = split_sale(
+        price, tenant_rate=Decimal(0), platform_rate=tenant.platform_commission_rate
+    ).platform
+    return ledger.post(
+        tenant=tenant,
+        kind=kind,
+        idempotency_key=idempotency_key,
+        lines=[
+            Line(ledger.wallet_of(payer, tenant, currency), -price),
+            Line(ledger.tenant_account(tenant, AccountKind.REVENUE, currency), price - platform_share),
+            Line(ledger.platform_account(tenant, AccountKind.COMMISSION, currency), platform_share),
+        ],
+        actor=actor,
+        memo=memo,
+        reference=reference,
+    )
