@@ -3,6 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from marketplace.api import plans as plan_views
 from marketplace.api import views as marketplace_views
 from payments.api import views as payments_views
 
@@ -10,6 +11,8 @@ router = DefaultRouter()
 router.register("tenants", marketplace_views.TenantViewSet, basename="tenant")
 router.register("memberships", marketplace_views.MembershipViewSet, basename="membership")
 router.register("tokens", marketplace_views.ApiTokenViewSet, basename="token")
+router.register("plans", plan_views.PlanViewSet, basename="plan")
+router.register("plan-subscriptions", plan_views.PlanSubscriptionViewSet, basename="plan-subscription")
 router.register("wallet/transactions", payments_views.TransactionViewSet, basename="wallet-transaction")
 router.register("wallet/payments", payments_views.PaymentViewSet, basename="wallet-payment")
 router.register("wallet/payouts", payments_views.PayoutViewSet, basename="wallet-payout")

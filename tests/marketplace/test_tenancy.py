@@ -140,10 +140,13 @@ def test_tenants_endpoint_lists_only_the_users_tenants(api_for, tenant, other_te
 
 
 # Every API route of /api/v1/ and the isolation test that covers it; a new route must be added here.
-def _payments_isolation_tests() -> dict:
+def _more_isolation_tests() -> dict:
+    from tests.marketplace import test_api_plans
     from tests.payments import test_api
 
     return {
+        "plan": test_api_plans.test_isolation_plans,
+        "plan-subscription": test_api_plans.test_isolation_plan_subscriptions,
         "wallet-transaction": test_api.test_isolation_wallet_transactions,
         "wallet-payment": test_api.test_isolation_wallet_payments,
         "wallet-payout": test_api.test_isolation_wallet_payouts,
@@ -161,5 +164,5 @@ ISOLATION_TESTS = {
 def test_every_api_route_has_a_tenant_isolation_test():
     from config.api import router
 
-    covered = set(ISOLATION_TESTS) | set(_payments_isolation_tests())
+    covered = set(ISOLATION_TESTS) | set(_more_isolation_tests())
     assert {basename for _, _, basename in router.registry} == covered
