@@ -62,3 +62,23 @@ def find_user(identifier: str) -> User | None:
     if "@" in identifier and not identifier.startswith("@"):
         return User.objects.filter(email__iexact=identifier).first()
     return User.objects.filter(handle__iexact=identifier.lstrip("@")).first()
+
+
+def active_plan(user: User, tenant: Tenant):
+    """The plan whose limits apply to this moderator: their live subscription's, else the free plan.
+
+    None for users who are not moderators here.
+    """
+    from marketplace.models import PlanSubscription
+    from marketplace.models.plans import LIVE_STATUSES
+    from marketplace.services.plans import default_plan
+
+    with scope(tenant=tenant):
+        subscription = (
+            PlanSubscription.objects.filter(tenant=tenant, user=user, status__in=LIVE_STATUSES)
+            .select_related("plan")
+            .first()
+        )
+    if subscription is not None:
+        return subscription.plan
+    return default_plan(tenant) if Role.MODERATOR in roles_of(user, tenant) else None

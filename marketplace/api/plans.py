@@ -118,15 +118,12 @@ class PlanSubscriptionViewSet(viewsets.ReadOnlyModelViewSet):
             tenant=self.request.tenant, user=self.request.user
         ).select_related("plan", "next_plan")
 
-    @extend_schema(responses={200: PlanSubscriptionSerializer})
+    @extend_schema(responses={200: PlanSubscriptionSerializer, 204: None})
     @action(detail=False, methods=["get"])
     def current(self, request):
         subscription = self.get_queryset().filter(status__in=LIVE_STATUSES).first()
-        if subscription is None:
-            return Response(
-                {"error": {"code": "no_plan", "message": "You have no plan on this site.", "fields": {}}},
-                status=404,
-            )
+        if subscription is None:  # no plan yet: a normal state, not an error
+            return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(PlanSubscriptionSerializer(subscription).data)
 
     @extend_schema(request=None, responses={200: PlanSubscriptionSerializer})

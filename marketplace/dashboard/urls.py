@@ -10,6 +10,7 @@ urlpatterns = [
     path("tokens/", views.tokens, name="tokens"),
     path("members/", views.members, name="members"),
     path("wallet/", views.wallet, name="wallet"),
+    path("plans/", views.plans, name="plans"),
     path("payouts/", views.payouts, name="payouts"),
     path("payout-queue/", views.payout_queue, name="payout-queue"),
 ]

@@ -61,6 +61,11 @@ def wallet(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
+def plans(request: HttpRequest) -> HttpResponse:
+    return render(request, "dashboard/plans.html", {"grace_days": settings.PLAN_GRACE_DAYS})
+
+
+@member_required
 def payouts(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/payouts.html")
 

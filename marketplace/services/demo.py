@@ -119,6 +119,54 @@ def _ensure_tenant(spec: DemoTenant, port: int, report: SeedReport) -> Tenant:
     return tenant
 
 
+DEMO_PLANS = (
+    {
+        "slug": "pro",
+        "name": "Pro",
+        "price": "19.00",
+        "max_rooms": 10,
+        "max_attendees_per_room": 50,
+        "max_session_minutes": 120,
+        "allows_paid_rooms": True,
+        "allows_recording": True,
+        "allows_attendance_reports": True,
+        "description": "Sell sessions to groups, with recordings.",
+    },
+    {
+        "slug": "studio",
+        "name": "Studio",
+        "price": "49.00",
+        "max_rooms": 50,
+        "max_attendees_per_room": 200,
+        "max_session_minutes": 240,
+        "allows_paid_rooms": True,
+        "allows_subscription_rooms": True,
+        "allows_per_minute_rooms": True,
+        "allows_recording": True,
+        "allows_mp4_download": True,
+        "allows_attendance_reports": True,
+        "allows_streaming": True,
+        "allows_custom_profile_link": True,
+        "description": "Everything, for busy practices and schools.",
+    },
+)
+
+
+def _ensure_demo_plans(tenant: Tenant, report: SeedReport) -> None:
+    from djmoney.money import Money
+
+    from marketplace.models import Plan
+    from marketplace.services.plans import default_plan
+
+    default_plan(tenant)
+    with scopes_disabled():
+        for spec in DEMO_PLANS:
+            values = {**spec, "price": Money(spec["price"], str(tenant.default_currency))}
+            _, created = Plan.objects.get_or_create(tenant=tenant, slug=spec["slug"], defaults=values)
+            if created:
+                report.created.append(f"plan {spec['name']}@{tenant.slug}")
+
+
 def _credit_demo_wallet(tenant: Tenant, user: User, owner: User, report: SeedReport) -> None:
     """Demo attendees start with some money (an audited adjustment, once: its key is fixed)."""
     from djmoney.money import Money
@@ -148,6 +196,7 @@ def seed_demo(*, port: int = 8000) -> SeedReport:
     report.logins.append(("platform owner", owner.email, "every site, /cms/"))
     for spec in DEMO_TENANTS:
         tenant = _ensure_tenant(spec, port, report)
+        _ensure_demo_plans(tenant, report)
         for person in spec.people:
             email = f"{person.handle}@{spec.domain}"
             user = _ensure_user(email, person.handle, person.name, report)

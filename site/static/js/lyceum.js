@@ -362,5 +362,79 @@
         }
       };
     });
+    Alpine.data("plansPage", function () {
+      return {
+        plans: [], history: [], error: "", language: "en", hasCurrent: false, currentName: "",
+        currentText: "", scheduledText: "", canCancel: false, current: null,
+        init: function () { this.language = this.$el.dataset.language || "en"; this.load(); },
+        describe: function (plan) {
+          var lines = [
+            plan.max_rooms + (plan.max_rooms === 1 ? " room" : " rooms"),
+            "up to " + plan.max_attendees_per_room + " attendees per room",
+            "sessions up to " + plan.max_session_minutes + " minutes"
+          ];
+          var features = [
+            ["allows_paid_rooms", "paid rooms"], ["allows_subscription_rooms", "monthly subscription rooms"],
+            ["allows_per_minute_rooms", "per-minute rooms"], ["allows_recording", "recordings"],
+            ["allows_mp4_download", "MP4 downloads"], ["allows_attendance_reports", "attendance reports"],
+            ["allows_streaming", "live streaming"], ["allows_custom_profile_link", "custom profile link"]
+          ];
+          features.forEach(function (pair) { if (plan[pair[0]]) lines.push(pair[1]); });
+          return lines;
+        },
+        load: function () {
+          var self = this;
+          api("GET", "/api/v1/plan-subscriptions/current/").then(function (current) {
+            self.current = current; self.hasCurrent = !!current;
+            if (!current) return;
+            self.currentName = current.plan.name;
+            var end = current.period_end ? new Date(current.period_end).toLocaleDateString() : "";
+            self.currentText = !end ? "No renewal needed." :
+              (current.cancel_at_period_end ? "Ends on " + end + "." :
+                (current.status === "past_due" ? "Renewal failed: recharge your wallet before " +
+                  new Date(current.grace_until).toLocaleDateString() + "." : "Renews on " + end + "."));
+            self.scheduledText = current.next_plan ? "Changes to " + current.next_plan.name + " on " + end + "." : "";
+            self.canCancel = !current.plan.is_default && !current.cancel_at_period_end;
+          }).catch(function () { self.current = null; self.hasCurrent = false; })
+            .finally(function () { self.loadPlans(); });
+          api("GET", "/api/v1/plan-subscriptions/").then(function (data) {
+            self.history = data.results.map(function (row) {
+              row.startText = formatDate(row.period_start); row.endText = row.ended_at ? formatDate(row.ended_at) : "";
+              return row;
+            });
+          });
+        },
+        loadPlans: function () {
+          var self = this;
+          api("GET", "/api/v1/plans/").then(function (data) {
+            var currentId = self.current ? self.current.plan.id : null;
+            self.plans = data.results.map(function (plan) {
+              plan.isCurrent = plan.id === currentId;
+              plan.priceText = Number(plan.price.amount) === 0 ? "Free" : formatMoney(plan.price, self.language);
+              plan.periodText = Number(plan.price.amount) === 0 ? "" : plan.billing_period_label.toLowerCase();
+              plan.lines = self.describe(plan);
+              plan.buttonText = plan.isCurrent ? "Your plan" : "Choose " + plan.name;
+              plan.buttonClass = plan.isCurrent ? "btn" : "btn btn-primary";
+              return plan;
+            });
+          });
+        },
+        choose: function (plan) {
+          var self = this;
+          var price = Number(plan.price.amount) === 0 ? "for free" : "for " + plan.priceText + " from your wallet";
+          if (!window.confirm("Choose the " + plan.name + " plan " + price + "?")) return;
+          self.error = "";
+          api("POST", "/api/v1/plans/" + plan.id + "/choose/", {}, { "Idempotency-Key": newKey() })
+            .then(function () { self.load(); })
+            .catch(function (e) { self.error = e.message; });
+        },
+        cancel: function () {
+          var self = this;
+          if (!window.confirm("Cancel your plan? You keep it until the end of the period.")) return;
+          api("POST", "/api/v1/plan-subscriptions/cancel/", {}).then(function () { self.load(); })
+            .catch(function (e) { self.error = e.message; });
+        }
+      };
+    });
   });
 })();
