@@ -7,8 +7,11 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Site
+from wagtail.permissions import register_permission_policy
 
-from marketplace.models import Tenant
+from marketplace.models import Plan, Tenant
+from marketplace.permission_policies import TenantRolePermissionPolicy
+from marketplace.roles import Role
 from marketplace.services.tenants import create_tenant
 
 TENANT_SETTINGS = [
@@ -75,3 +78,59 @@ class TenantViewSet(ModelViewSet):
 
 
 tenant_viewset = TenantViewSet("tenants")
+
+
+PLAN_FIELDS = [
+    "name",
+    "slug",
+    "description",
+    "price",
+    "billing_period",
+    "is_active",
+    "is_default",
+    "sort_order",
+    "max_rooms",
+    "max_attendees_per_room",
+    "max_session_minutes",
+    "allows_paid_rooms",
+    "allows_subscription_rooms",
+    "allows_per_minute_rooms",
+    "allows_recording",
+    "allows_mp4_download",
+    "allows_attendance_reports",
+    "allows_streaming",
+    "allows_custom_profile_link",
+]
+
+
+class PlanCreateView(generic.CreateView):
+    """New plans belong to the site the admin is on; the tenant is never a form field."""
+
+    def save_instance(self) -> Plan:
+        self.form.instance.tenant = self.request.tenant
+        return super().save_instance()
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.instance.tenant = self.request.tenant  # so constraint checks run for this tenant
+        return form
+
+
+class PlanViewSet(ModelViewSet):
+    """Moderator plans, for this site's admins (and the platform owner, across sites)."""
+
+    model = Plan
+    icon = "tag"
+    menu_label = "Moderator plans"
+    add_to_admin_menu = True
+    menu_order = 300
+    list_display = ["name", "price", "billing_period", "max_rooms", "is_active", "is_default"]
+    list_filter = ["is_active", "billing_period"]
+    search_fields = ["name", "slug"]
+    form_fields = PLAN_FIELDS
+    add_view_class = PlanCreateView
+    inspect_view_enabled = True
+
+
+register_permission_policy(Plan, TenantRolePermissionPolicy(Plan, roles=frozenset({Role.ADMIN})))
+plan_viewset = PlanViewSet("plans")

@@ -18,6 +18,13 @@ def register_tenant_viewset():
     return tenant_viewset
 
 
+@hooks.register("register_admin_viewset")
+def register_plan_viewset():
+    from marketplace.admin_viewsets import plan_viewset
+
+    return plan_viewset
+
+
 @hooks.register("register_log_actions")
 def register_plan_log_actions(actions) -> None:
     actions.register_action("lyceum.plan.subscribe", "Subscribe to plan", "Subscribed to a plan")
