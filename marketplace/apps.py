@@ -7,3 +7,4 @@ class MarketplaceConfig(AppConfig):
 
     def ready(self) -> None:
         from marketplace.accounts import signals  # noqa: F401
+        from marketplace.services import rooms  # noqa: F401  (connects the plan_changed receiver)
