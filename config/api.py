@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from marketplace.api import plans as plan_views
+from marketplace.api import rooms as room_views
 from marketplace.api import views as marketplace_views
 from payments.api import views as payments_views
 
@@ -12,6 +13,7 @@ router.register("tenants", marketplace_views.TenantViewSet, basename="tenant")
 router.register("memberships", marketplace_views.MembershipViewSet, basename="membership")
 router.register("tokens", marketplace_views.ApiTokenViewSet, basename="token")
 router.register("plans", plan_views.PlanViewSet, basename="plan")
+router.register("rooms", room_views.RoomViewSet, basename="room")
 router.register("plan-subscriptions", plan_views.PlanSubscriptionViewSet, basename="plan-subscription")
 router.register("wallet/transactions", payments_views.TransactionViewSet, basename="wallet-transaction")
 router.register("wallet/payments", payments_views.PaymentViewSet, basename="wallet-payment")

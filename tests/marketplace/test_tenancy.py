@@ -141,11 +141,12 @@ def test_tenants_endpoint_lists_only_the_users_tenants(api_for, tenant, other_te
 
 # Every API route of /api/v1/ and the isolation test that covers it; a new route must be added here.
 def _more_isolation_tests() -> dict:
-    from tests.marketplace import test_api_plans
+    from tests.marketplace import test_api_plans, test_api_rooms
     from tests.payments import test_api
 
     return {
         "plan": test_api_plans.test_isolation_plans,
+        "room": test_api_rooms.test_isolation_rooms,
         "plan-subscription": test_api_plans.test_isolation_plan_subscriptions,
         "wallet-transaction": test_api.test_isolation_wallet_transactions,
         "wallet-payment": test_api.test_isolation_wallet_payments,
