@@ -26,6 +26,7 @@ class MenuItem:
 MENU: tuple[MenuItem, ...] = (
     MenuItem("Overview", "dashboard:home", EVERYONE, "home"),
     MenuItem("Wallet", "dashboard:wallet", EVERYONE, "wallet"),
+    MenuItem("My rooms", "dashboard:rooms", frozenset({Role.MODERATOR}), "room"),
     MenuItem("Plans", "dashboard:plans", EVERYONE, "plan"),
     MenuItem("Payouts", "dashboard:payouts", frozenset({Role.MODERATOR, Role.REPRESENTATIVE, Role.ADMIN})),
     MenuItem("Payout queue", "dashboard:payout-queue", frozenset({Role.ADMIN})),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("members/", views.members, name="members"),
     path("wallet/", views.wallet, name="wallet"),
     path("plans/", views.plans, name="plans"),
+    path("rooms/", views.rooms, name="rooms"),
     path("payouts/", views.payouts, name="payouts"),
     path("payout-queue/", views.payout_queue, name="payout-queue"),
 ]

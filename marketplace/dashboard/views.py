@@ -61,6 +61,12 @@ def wallet(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
+def rooms(request: HttpRequest) -> HttpResponse:
+    plan = selectors.active_plan(request.user, request.tenant)
+    return render(request, "dashboard/rooms.html", {"plan": plan})
+
+
+@member_required
 def plans(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/plans.html", {"grace_days": settings.PLAN_GRACE_DAYS})
 

@@ -114,9 +114,9 @@ def _check(room: Room, plan: Plan | None, *, counting_new: bool) -> None:
                 tenant=room.tenant, owner=room.owner, status=RoomStatus.ACTIVE
             ).count()
         if active >= plan.max_rooms:
-            raise PlanLimitExceeded(
-                f"Your {plan.name} plan allows {plan.max_rooms} active rooms.", field="max_rooms"
-            )
+            rooms = "room" if plan.max_rooms == 1 else "rooms"
+            message = f"Your {plan.name} plan allows {plan.max_rooms} active {rooms}."
+            raise PlanLimitExceeded(message, field="max_rooms")
 
 
 def _validate(room: Room, tenant: Tenant) -> None:

@@ -76,3 +76,11 @@ def test_home_page_shows_tenant_and_sign_up(tenant):
     page = Client(HTTP_HOST=tenant.hostname).get("/").content.decode()
     assert "Alpha Academy" in page
     assert 'href="/accounts/signup/"' in page
+
+
+def test_my_rooms_page_for_moderators(tenant, attendee):
+    moderator = make_member(tenant, Role.MODERATOR)
+    page = logged_in(tenant, moderator).get("/dashboard/rooms/").content.decode()
+    assert "Your Free plan: up to 1 active room," in page
+    assert 'href="/dashboard/rooms/"' in page
+    assert 'href="/dashboard/rooms/"' not in logged_in(tenant, attendee).get("/dashboard/").content.decode()

@@ -73,7 +73,7 @@ def test_each_limit_refuses_what_exceeds_it(tenant, host, fields, field, message
 
 def test_room_count_limit(tenant, host):
     create_room(host, tenant, name="First")
-    with pytest.raises(PlanLimitExceeded, match="allows 1 active rooms"):
+    with pytest.raises(PlanLimitExceeded, match=r"allows 1 active room\."):
         create_room(host, tenant, name="Second")
 
 

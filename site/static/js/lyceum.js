@@ -436,5 +436,29 @@
         }
       };
     });
+    Alpine.data("roomsPage", function () {
+      return {
+        rooms: [], name: "", error: "", busy: false, empty: false, language: "en",
+        init: function () { this.language = this.$el.dataset.language || "en"; this.load(); },
+        load: function () {
+          var self = this;
+          api("GET", "/api/v1/rooms/").then(function (data) {
+            self.rooms = data.results.map(function (room) {
+              room.feeText = room.fee_model === "free" ? "Free" : formatMoney(room.price, self.language);
+              return room;
+            });
+            self.empty = data.count === 0;
+          });
+        },
+        create: function () {
+          var self = this;
+          self.error = ""; self.busy = true;
+          api("POST", "/api/v1/rooms/", { name: self.name })
+            .then(function () { self.name = ""; self.load(); })
+            .catch(function (e) { self.error = e.message; })
+            .finally(function () { self.busy = false; });
+        }
+      };
+    });
   });
 })();
