@@ -10,6 +10,7 @@ from wagtail.models import Site
 from wagtail.permissions import register_permission_policy
 
 from marketplace.models import Plan, Tenant
+from marketplace.models.plans import LIMIT_FIELDS
 from marketplace.permission_policies import TenantRolePermissionPolicy
 from marketplace.roles import Role
 from marketplace.services.tenants import create_tenant
@@ -89,17 +90,7 @@ PLAN_FIELDS = [
     "is_active",
     "is_default",
     "sort_order",
-    "max_rooms",
-    "max_attendees_per_room",
-    "max_session_minutes",
-    "allows_paid_rooms",
-    "allows_subscription_rooms",
-    "allows_per_minute_rooms",
-    "allows_recording",
-    "allows_mp4_download",
-    "allows_attendance_reports",
-    "allows_streaming",
-    "allows_custom_profile_link",
+    *LIMIT_FIELDS,
 ]
 
 

@@ -11,25 +11,11 @@ from rest_framework.response import Response
 
 from marketplace.api.permissions import IsTenantMember
 from marketplace.models import Plan, PlanSubscription
-from marketplace.models.plans import LIVE_STATUSES
+from marketplace.models.plans import LIMIT_FIELDS, LIVE_STATUSES
 from marketplace.services import plans as plan_services
 from payments.api.fields import MoneyOutField
 from payments.api.views import IDEMPOTENCY_HEADER
 from payments.idempotency import idempotent
-
-LIMIT_FIELDS = [
-    "max_rooms",
-    "max_attendees_per_room",
-    "max_session_minutes",
-    "allows_paid_rooms",
-    "allows_subscription_rooms",
-    "allows_per_minute_rooms",
-    "allows_recording",
-    "allows_mp4_download",
-    "allows_attendance_reports",
-    "allows_streaming",
-    "allows_custom_profile_link",
-]
 
 
 class PlanSerializer(serializers.ModelSerializer):

@@ -9,22 +9,10 @@ from marketplace.api.permissions import IsTenantMember
 from marketplace.models import Room
 from marketplace.models.rooms import Access, FeeModel, GuestPolicy, Visibility
 from marketplace.services import rooms as room_services
+from marketplace.services.rooms import SETTINGS_FIELDS
 from payments.api.fields import MoneyOutField
 from payments.exceptions import InvalidAmount
 from payments.money import parse_money
-
-SETTINGS_FIELDS = [
-    "record",
-    "auto_start_recording",
-    "allow_start_stop_recording",
-    "mute_on_start",
-    "webcams_only_for_moderator",
-    "guest_policy",
-    "lock_private_chat",
-    "lock_public_chat",
-    "lock_shared_notes",
-    "welcome_message",
-]
 
 
 class RoomSerializer(serializers.ModelSerializer):

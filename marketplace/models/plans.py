@@ -18,6 +18,22 @@ class BillingPeriod(models.TextChoices):
     ONE_TIME = "one_time", "One-time (no renewal)"
 
 
+# The limits and features a plan sets, in the order they are shown.
+LIMIT_FIELDS = (
+    "max_rooms",
+    "max_attendees_per_room",
+    "max_session_minutes",
+    "allows_paid_rooms",
+    "allows_subscription_rooms",
+    "allows_per_minute_rooms",
+    "allows_recording",
+    "allows_mp4_download",
+    "allows_attendance_reports",
+    "allows_streaming",
+    "allows_custom_profile_link",
+)
+
+
 class Plan(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     tenant = models.ForeignKey("marketplace.Tenant", on_delete=models.CASCADE, related_name="plans")

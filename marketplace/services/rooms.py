@@ -29,6 +29,19 @@ from marketplace.services.plans import plan_changed
 MIN_PASSCODE_LENGTH = 6
 PAUSED_FOR_PLAN = "Paused: your plan no longer covers this room"
 
+# BBB settings a moderator chooses per room.
+SETTINGS_FIELDS = (
+    "record",
+    "auto_start_recording",
+    "allow_start_stop_recording",
+    "mute_on_start",
+    "webcams_only_for_moderator",
+    "guest_policy",
+    "lock_private_chat",
+    "lock_public_chat",
+    "lock_shared_notes",
+    "welcome_message",
+)
 EDITABLE = {
     "name",
     "slug",
@@ -41,16 +54,7 @@ EDITABLE = {
     "fee_model",
     "price",
     "approval_required",
-    "record",
-    "auto_start_recording",
-    "allow_start_stop_recording",
-    "mute_on_start",
-    "webcams_only_for_moderator",
-    "guest_policy",
-    "lock_private_chat",
-    "lock_public_chat",
-    "lock_shared_notes",
-    "welcome_message",
+    *SETTINGS_FIELDS,
 }
 
 
