@@ -62,6 +62,12 @@
     });
   }
 
+  /* Shared with the page scripts (site/static/js/pages/*.js). */
+  window.Lyceum = {
+    api: api, firstErrors: firstErrors, formatDate: formatDate, formatMoney: formatMoney,
+    newKey: newKey, loadScript: loadScript
+  };
+
   document.addEventListener("alpine:init", function () {
     var Alpine = window.Alpine;
 
