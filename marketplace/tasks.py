@@ -44,3 +44,23 @@ def renew_plan_subscriptions() -> None:
     reminded = send_renewal_reminders()
     outcomes = renew_due_subscriptions()
     logger.info("Plan renewals: %s reminders sent, outcomes %s.", reminded, outcomes)
+
+
+@cron("37 * * * *")
+@dramatiq.actor(max_retries=3)
+def renew_room_subscriptions() -> None:
+    """Hourly: reject registrations the host left unanswered, remind, then renew monthly rooms."""
+    from marketplace.services.room_subscriptions import (
+        reject_unanswered,
+        renew_room_subscriptions,
+        send_room_subscription_reminders,
+    )
+
+    rejected = reject_unanswered()
+    reminded = send_room_subscription_reminders()
+    outcomes = renew_room_subscriptions()
+    logger.info("Room subscriptions: %s unanswered rejected, %s reminded, %s.", rejected, reminded, outcomes)
+
+
+# Actors defined outside this module, imported so workers register them.
+from marketplace import notifications  # noqa: E402, F401

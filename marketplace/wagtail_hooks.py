@@ -31,3 +31,44 @@ def register_plan_log_actions(actions) -> None:
     actions.register_action("lyceum.plan.change", "Change plan", "Plan changed")
     actions.register_action("lyceum.plan.downgrade", "Schedule downgrade", "Downgrade scheduled")
     actions.register_action("lyceum.plan.cancel", "Cancel plan", "Plan canceled")
+    actions.register_action("lyceum.schedule.add", "Schedule session", "Session scheduled")
+    actions.register_action("lyceum.schedule.edit", "Change session", "Session changed")
+    actions.register_action("lyceum.schedule.cancel", "Cancel session", "Session canceled")
+
+
+@hooks.register("register_admin_viewset")
+def register_topic_viewset():
+    from marketplace.admin_topics import topic_viewset
+
+    return topic_viewset
+
+
+@hooks.register("register_log_actions")
+def register_moderator_profile_log_actions(actions) -> None:
+    actions.register_action("lyceum.moderator_profile.update", "Edit public profile", "Profile edited")
+    actions.register_action("lyceum.moderator_profile.cover", "Change cover", "Cover changed")
+    actions.register_action("lyceum.moderator_profile.cover_removed", "Remove cover", "Cover removed")
+    actions.register_action(
+        "lyceum.moderator_profile.room_defaults", "Change room defaults", "Default room settings changed"
+    )
+
+
+@hooks.register("register_log_actions")
+def register_registration_log_actions(actions) -> None:
+    for action, label in (
+        ("create", "Register"),
+        ("auto_reject", "Reject automatically (blacklist)"),
+        ("approve", "Approve registration"),
+        ("reject", "Reject registration"),
+        ("ban", "Ban from room"),
+        ("unban", "Lift ban"),
+        ("cancel", "Cancel registration"),
+        ("resume", "Resume subscription"),
+        ("renew", "Renew subscription"),
+        ("lapse", "Subscription lapsed"),
+    ):
+        actions.register_action(f"lyceum.registration.{action}", label, label)
+    actions.register_action("lyceum.access_rule.set", "Set list entry", "White/blacklist entry set")
+    actions.register_action("lyceum.access_rule.remove", "Remove list entry", "White/blacklist entry removed")
+    actions.register_action("lyceum.room_access.grant", "Grant room access", "Room access granted")
+    actions.register_action("lyceum.room_access.revoke", "Revoke room access", "Room access revoked")

@@ -105,3 +105,15 @@ def verified():
 
     yield
     assert verify_ledger() == []
+
+
+@pytest.fixture
+def outbox(mailbox):
+    """Call it to deliver what the test queued (emails through dramatiq); returns the mailbox."""
+    from tests.jobs import deliver
+
+    def run() -> list[Message]:
+        deliver()
+        return mailbox
+
+    return run

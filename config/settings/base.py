@@ -315,3 +315,8 @@ CSP_EXTRA_SOURCES = [STRIPE_JS_URL.split("/v3")[0].rstrip("/")] if STRIPE_SECRET
 LYCEUM_LEDGER_DATABASE_ENGINE = env.bool("LYCEUM_LEDGER_DATABASE_ENGINE", default=True)
 PLAN_GRACE_DAYS = env.int("PLAN_GRACE_DAYS", default=3)
 PLAN_REMINDER_DAYS = env.int("PLAN_REMINDER_DAYS", default=3)
+# Registrations: a paid registration awaiting approval holds the money this long at most; a
+# one-time fee is refunded on cancel until this many hours before the room's next session.
+REGISTRATION_APPROVAL_DAYS = env.int("REGISTRATION_APPROVAL_DAYS", default=7)
+REGISTRATION_REFUND_CUTOFF_HOURS = env.int("REGISTRATION_REFUND_CUTOFF_HOURS", default=24)
+ROOM_SUBSCRIPTION_REMINDER_DAYS = env.int("ROOM_SUBSCRIPTION_REMINDER_DAYS", default=3)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 
-from allauth.account.signals import user_logged_in, user_signed_up
+from allauth.account.signals import email_confirmed, user_logged_in, user_signed_up
 from django.dispatch import receiver
 
 from marketplace.exceptions import RegistrationClosed
@@ -16,6 +16,13 @@ def join_tenant_on_signup(sender, request, user, **kwargs) -> None:
     tenant = getattr(request, "tenant", None)
     if tenant is not None:
         join_as_attendee(user, tenant, actor=user)
+    # Social sign-ups arrive with confirmed addresses: their invitations apply at once.
+    from allauth.account.models import EmailAddress
+
+    from marketplace.services.access_lists import claim_invitations
+
+    for address in EmailAddress.objects.filter(user=user, verified=True):
+        claim_invitations(user, address.email)
 
 
 @receiver(user_logged_in)
@@ -26,3 +33,11 @@ def join_tenant_on_login(sender, request, user, **kwargs) -> None:
     # On an invitation-only site the dashboard explains why there is no membership.
     with suppress(RegistrationClosed):
         join_as_attendee(user, tenant, actor=user)
+
+
+@receiver(email_confirmed)
+def claim_room_invitations(sender, request, email_address, **kwargs) -> None:
+    """Private-room invitations sent to this address now belong to its confirmed owner."""
+    from marketplace.services.access_lists import claim_invitations
+
+    claim_invitations(email_address.user, email_address.email)

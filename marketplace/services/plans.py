@@ -14,12 +14,10 @@ Rules (shown to users on the Plans page):
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
@@ -36,8 +34,6 @@ from payments.exceptions import InsufficientFunds
 from payments.models import EntryKind
 from payments.money import round_down
 from payments.services.sales import pay_tenant
-
-logger = logging.getLogger(__name__)
 
 # Sent with (user, tenant, plan) whenever a moderator's plan changes; rooms enforce its limits.
 plan_changed = Signal()
@@ -299,43 +295,16 @@ def send_renewal_reminders(*, now: datetime | None = None) -> int:
     return sent
 
 
-MESSAGES = {
-    "reminder": (
-        "Your {plan} plan renews on {date}",
-        "Hello {name},\n\nYour {plan} plan on {site} renews on {date} for {price}, paid from your wallet.\n"
-        "Make sure your wallet covers it: {url}/dashboard/wallet/\n",
-    ),
-    "past_due": (
-        "We could not renew your {plan} plan",
-        "Hello {name},\n\nYour wallet on {site} did not cover the {price} renewal of your {plan} plan.\n"
-        "Recharge before {grace} to keep it: {url}/dashboard/wallet/\n",
-    ),
-    "expired": (
-        "Your {plan} plan has ended",
-        "Hello {name},\n\nYour {plan} plan on {site} has ended and you are now on the free plan.\n"
-        "Rooms beyond its limits are paused, not deleted. Choose a plan again: {url}/dashboard/plans/\n",
-    ),
-}
-
-
 def _notify(subscription: PlanSubscription, what: str) -> None:
-    tenant, user, plan = subscription.tenant, subscription.user, subscription.next_plan or subscription.plan
-    subject, body = MESSAGES[what]
-    values = {
-        "name": user.get_short_name(),
-        "plan": plan.name,
-        "site": tenant.name,
-        "price": plan.price,
-        "date": subscription.period_end.date().isoformat() if subscription.period_end else "",
-        "grace": subscription.grace_until.date().isoformat() if subscription.grace_until else "",
-        "url": tenant.root_url,
-    }
-    try:
-        send_mail(
-            f"[{tenant.name}] " + subject.format(**values),
-            body.format(**values),
-            None,
-            [user.email],
-        )
-    except OSError:
-        logger.exception("Could not email %s about their plan (%s).", user.email, what)
+    from marketplace.notifications import notify
+
+    plan = subscription.next_plan or subscription.plan
+    notify(
+        f"plan_{what}",
+        tenant=subscription.tenant,
+        user=subscription.user,
+        plan=plan.name,
+        price=plan.price,
+        date=subscription.period_end.date().isoformat() if subscription.period_end else "",
+        grace=subscription.grace_until.date().isoformat() if subscription.grace_until else "",
+    )

@@ -91,6 +91,7 @@ class EntryKind(models.TextChoices):
     TRANSFER = "transfer", "Transfer"
     PLAN_PURCHASE = "plan_purchase", "Plan purchase"
     PLAN_RENEWAL = "plan_renewal", "Plan renewal"
+    ROOM_SUBSCRIPTION = "room_subscription", "Room subscription"
 
 
 class Entry(models.Model):

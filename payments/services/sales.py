@@ -28,6 +28,7 @@ def pay(
     actor: User | None,
     memo: str = "",
     reference: str = "",
+    kind: str = EntryKind.SALE,
 ) -> Entry:
     """Take `price` from the payer's wallet; the payee, tenant and platform get their shares."""
     if payer.pk == payee.pk:
@@ -38,7 +39,7 @@ def pay(
     )
     return ledger.post(
         tenant=tenant,
-        kind=EntryKind.SALE,
+        kind=kind,
         idempotency_key=idempotency_key,
         lines=[
             Line(ledger.wallet_of(payer, tenant, currency), -price),
@@ -69,7 +70,7 @@ def refund_sale(
 
     Fails with InsufficientFunds when the payee has already withdrawn their share.
     """
-    if sale.kind != EntryKind.SALE:
+    if sale.kind not in (EntryKind.SALE, EntryKind.ROOM_SUBSCRIPTION, EntryKind.HOLD_SETTLE):
         raise InvalidAmount("Only sales can be refunded.")
     tenant = sale.tenant
     with scope(tenant=tenant):
@@ -77,13 +78,17 @@ def refund_sale(
     payer_line = next(p for p in postings if p.amount.amount < 0)
     price = -payer_line.amount
     currency = str(price.currency)
+    # A settled hold was paid from the held account: its refund goes back to the payer's wallet.
+    refund_to = payer_line.account
+    if refund_to.kind == AccountKind.HELD:
+        refund_to = ledger.wallet_of(refund_to.user, tenant, currency)
 
     with transaction.atomic(), scope(tenant=tenant):
         # The payer's wallet lock serialises refunds of this sale.
-        ledger.lock_accounts([payer_line.account_id])
+        ledger.lock_accounts([refund_to.pk])
         if Entry.objects.filter(idempotency_key=idempotency_key).exists():
             return Entry.objects.get(idempotency_key=idempotency_key)
-        before = refunded_so_far(sale, payer_line.account_id)
+        before = refunded_so_far(sale, refund_to.pk)
         remaining = price.amount - before
         refund = amount if amount is not None else Money(remaining, currency)
         if str(refund.currency) != currency:
@@ -93,7 +98,7 @@ def refund_sale(
         # Each commission account returns the growth of its cumulative share (in the sale's
         # own proportions, whatever the rates are today); the payee returns the rest. Partial
         # refunds therefore add up to exactly what each party received.
-        lines = [Line(payer_line.account, refund)]
+        lines = [Line(refund_to, refund)]
         payee_line = None
         for posting in postings:
             if posting.pk == payer_line.pk:

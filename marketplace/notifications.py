@@ -1,0 +1,79 @@
+"""Emails to users, branded with the tenant's name, queued through dramatiq after the change commits.
+
+Each notification is a template pair under site/templates/email/: `<name>.subject.txt` and
+`<name>.txt` (the plain-text body); the HTML part is the text laid out in the branded
+`email/layout.html` unless a `<name>.html` exists. The context is prepared when the event
+happens (plain strings, so the message survives the queue) and rendered in the recipient's
+language by the worker.
+"""
+
+from __future__ import annotations
+
+import logging
+from email.utils import formataddr, parseaddr
+from typing import Any
+
+import dramatiq
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template import Context
+from django.template.loader import get_template, render_to_string
+from django.utils import translation
+
+from marketplace.models import Tenant, User
+
+logger = logging.getLogger(__name__)
+
+
+def sender_for(tenant: Tenant) -> str:
+    """The platform's sending address under the tenant's name."""
+    _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((tenant.name, address))
+
+
+def _plain(name: str, context: dict[str, Any]) -> str:
+    """Plain text is not HTML: render without autoescaping (the HTML part escapes it)."""
+    return get_template(name).template.render(Context(context, autoescape=False))
+
+
+def render_email(
+    template: str, tenant: Tenant, context: dict[str, Any], language: str = ""
+) -> EmailMultiAlternatives:
+    full = {"tenant_name": tenant.name, "site_url": tenant.root_url, **context}
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = _plain(f"email/{template}.subject.txt", full).strip()
+        text = _plain(f"email/{template}.txt", full)
+        html = render_to_string([f"email/{template}.html", "email/layout.html"], {**full, "body": text})
+    message = EmailMultiAlternatives(
+        subject=f"[{tenant.name}] {' '.join(subject.split())}",
+        body=text,
+        from_email=sender_for(tenant),
+        to=[],
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+@dramatiq.actor(max_retries=5, min_backoff=5_000)
+def send_notification(template: str, tenant_id: int, to: str, language: str, context: dict[str, Any]) -> None:
+    """Render and send one email; retried (with backoff) when the mail server is unavailable."""
+    tenant = Tenant.objects.select_related("site").get(pk=tenant_id)
+    message = render_email(template, tenant, context, language)
+    message.to = [to]
+    message.send()
+
+
+def notify(
+    template: str, *, tenant: Tenant, user: User | None = None, email: str = "", **context: Any
+) -> None:
+    """Queue an email to the user (or to a bare address) once the current transaction commits."""
+    to = user.email if user is not None else email
+    language = getattr(user, "language", "") or ""
+    context = {"name": user.get_short_name() if user is not None else "", **context}
+    context = {
+        key: value if isinstance(value, (bool, int)) or value is None else str(value)
+        for key, value in context.items()
+    }
+    tenant_id = tenant.pk
+    transaction.on_commit(lambda: send_notification.send(template, tenant_id, to, language, context))
