@@ -8,7 +8,7 @@
   approves it even when the room requires approval.
 - Join: the owner as moderator; an approved registrant, or (free rooms) someone on the private
   access list, as viewer; a guest with the link (and the passcode, if set) where the room and the
-  site allow guests. Banned people never.
+  site allow guests (free, non-private rooms only). Banned people never.
 """
 
 from __future__ import annotations
@@ -149,8 +149,10 @@ def join_role(user: User | None, room: Room) -> JoinRole | None:
 
 
 def guests_allowed(room: Room) -> bool:
+    """Guests (no account) only for free, active, non-private rooms on sites that allow them."""
     return (
         room.access == Access.GUESTS
+        and room.visibility != Visibility.PRIVATE
         and room.tenant.guests_allowed
         and room.status == RoomStatus.ACTIVE
         and room.fee_model == FeeModel.FREE

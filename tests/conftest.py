@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
-from email import message_from_bytes
+from email import message_from_bytes, policy
 from email.message import Message
 
 import pytest
@@ -32,7 +32,9 @@ class MailCollector:
         self.messages: list[Message] = []
 
     async def handle_DATA(self, server, session, envelope) -> str:
-        self.messages.append(message_from_bytes(envelope.original_content or envelope.content))
+        self.messages.append(
+            message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        )
         return "250 Message accepted for delivery"
 
 

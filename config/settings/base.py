@@ -252,6 +252,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status` or `kind`: name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "RoomStatusEnum": "marketplace.models.rooms.RoomStatus",
+        "RegistrationStatusEnum": "marketplace.models.registrations.RegistrationStatus",
+        "SubscriptionStatusEnum": "marketplace.models.plans.SubscriptionStatus",
+        "ListKindEnum": "marketplace.models.registrations.ListKind",
+        "EntryKindEnum": "payments.models.ledger.EntryKind",
+        "AccountKindEnum": "payments.models.ledger.AccountKind",
+        "PayoutStatusEnum": "payments.models.payouts.PayoutStatus",
+        "HoldStatusEnum": "payments.models.holds.HoldStatus",
+        "PaymentStatusEnum": "payments.models.gateway_payments.PaymentStatus",
+        "ProfileVisibilityEnum": "marketplace.models.profiles.ProfileVisibility",
+        "RoomVisibilityEnum": "marketplace.models.rooms.Visibility",
+    },
 }
 
 # Background work: Redis when DRAMATIQ_BROKER_URL is set, else an in-process worker.

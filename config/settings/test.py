@@ -19,9 +19,9 @@ EMAIL_HOST = "127.0.0.1"
 # Each pytest-xdist worker queues jobs in a Redis database of its own (8 + worker number), so one
 # worker never runs another's jobs; tests/jobs.py drains it in the test's own thread.
 _XDIST_WORKER = env("PYTEST_XDIST_WORKER", default="")
-if DRAMATIQ_BROKER_URL:  # noqa: F405
+if DRAMATIQ_BROKER_URL:
     from urllib.parse import urlsplit, urlunsplit
 
     _index = 8 + (int(_XDIST_WORKER.removeprefix("gw")) if _XDIST_WORKER.startswith("gw") else 0)
-    DRAMATIQ_BROKER_URL = urlunsplit(urlsplit(DRAMATIQ_BROKER_URL)._replace(path=f"/{_index}"))  # noqa: F405
-    DRAMATIQ_BROKER["OPTIONS"] = {"url": DRAMATIQ_BROKER_URL}  # noqa: F405
+    DRAMATIQ_BROKER_URL = urlunsplit(urlsplit(DRAMATIQ_BROKER_URL)._replace(path=f"/{_index}"))
+    DRAMATIQ_BROKER["OPTIONS"] = {"url": DRAMATIQ_BROKER_URL}

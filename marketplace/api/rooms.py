@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from djmoney.money import Money
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from marketplace.api.permissions import IsTenantMember
 from marketplace.models import Room
 from marketplace.models.rooms import Access, FeeModel, GuestPolicy, Visibility
+from marketplace.registration_selectors import sales_of, with_registration_figures
 from marketplace.services import rooms as room_services
 from marketplace.services.rooms import SETTINGS_FIELDS
-from payments.api.fields import MoneyOutField
+from payments.api.fields import MoneyOutField, money_data
 from payments.exceptions import InvalidAmount
 from payments.money import parse_money
 
@@ -20,6 +23,8 @@ class RoomSerializer(serializers.ModelSerializer):
     price = MoneyOutField()
     has_passcode = serializers.BooleanField(read_only=True)
     link = serializers.SerializerMethodField()
+    registrants = serializers.SerializerMethodField()
+    sales = serializers.SerializerMethodField()
 
     class Meta:
         model = Room
@@ -40,12 +45,25 @@ class RoomSerializer(serializers.ModelSerializer):
             "status",
             "paused_reason",
             *SETTINGS_FIELDS,
+            "registrants",
+            "sales",
             "created_at",
             "updated_at",
         ]
 
     def get_link(self, room: Room) -> str:
         return f"/@{room.owner.handle}/{room.slug}/"
+
+    @extend_schema_field(
+        {"type": "object", "properties": {"approved": {"type": "integer"}, "pending": {"type": "integer"}}}
+    )
+    def get_registrants(self, room: Room) -> dict:
+        return {"approved": getattr(room, "approved_count", 0), "pending": getattr(room, "pending_count", 0)}
+
+    @extend_schema_field(MoneyOutField)
+    def get_sales(self, room: Room) -> dict:
+        """What attendees paid for this room, less refunds (before commission)."""
+        return money_data(Money(sales_of(room), room.price.currency))
 
 
 class RoomInSerializer(serializers.Serializer):
@@ -101,9 +119,10 @@ class RoomViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Room.objects.none()
-        return Room.objects.filter(tenant=self.request.tenant, owner=self.request.user).select_related(
+        rooms = Room.objects.filter(tenant=self.request.tenant, owner=self.request.user).select_related(
             "owner"
         )
+        return with_registration_figures(rooms).order_by("created_at")
 
     def create(self, request, *args, **kwargs):
         incoming = RoomInSerializer(data=request.data)

@@ -102,7 +102,15 @@ def _description(room: Room) -> str:
     return f"{room.name} (monthly subscription)" if room.fee_model == FeeModel.MONTHLY else room.name
 
 
-def _charge(registration: Registration, *, actor: User | None, now: datetime, key: str, kind: str) -> Entry:
+def _charge(
+    registration: Registration,
+    *,
+    actor: User | None,
+    now: datetime,
+    key: str,
+    kind: str,
+    period_from: datetime | None = None,
+) -> Entry:
     room = registration.room
     try:
         entry = pay(
@@ -122,8 +130,8 @@ def _charge(registration: Registration, *, actor: User | None, now: datetime, ke
     registration.paid += registration.price
     registration.paid_at = now
     if registration.fee_model == FeeModel.MONTHLY:
-        start = registration.period_end if registration.period_end and registration.period_end > now else now
-        registration.period_end = add_months(start, 1)
+        # Renewals continue the paid month without a gap; a new registration starts now.
+        registration.period_end = add_months(period_from or now, 1)
     notices.receipt(
         registration,
         amount=registration.price,

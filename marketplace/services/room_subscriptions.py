@@ -47,6 +47,7 @@ def _renew_one(registration: Registration, now: datetime) -> str:
                     now=now,
                     key=f"registration:{registration.public_id}:renewal:{due.isoformat()}",
                     kind=EntryKind.ROOM_SUBSCRIPTION,
+                    period_from=due,
                 )
         except InsufficientFunds:
             registration.status = RegistrationStatus.LAPSED

@@ -19,7 +19,7 @@ from payments.services.holds import release_expired_holds
 from tests.factories import UserFactory, make_member
 from tests.factories.money import balance, fund
 from tests.mail import part
-from tests.marketplace.registration_fixtures import host, make_room, pro_plan, usd  # noqa: F401
+from tests.marketplace.registration_fixtures import usd
 
 pytestmark = pytest.mark.django_db
 
@@ -177,8 +177,13 @@ class TestCancel:
 
     def test_one_time_refund_before_the_cutoff(self, tenant, host, sam, make_room):
         room = make_room(fee_model="one_time", price=usd("20.00"))
-        add_session(room, actor=host, starts_at=datetime.now(UTC) + timedelta(days=3), duration_minutes=60,
-                    time_zone="UTC")
+        add_session(
+            room,
+            actor=host,
+            starts_at=datetime.now(UTC) + timedelta(days=3),
+            duration_minutes=60,
+            time_zone="UTC",
+        )
         fund(tenant, sam, "20")
         result = services.cancel(services.register(sam, room), actor=sam)
         assert result.refunded == usd("20.00")
@@ -187,8 +192,13 @@ class TestCancel:
 
     def test_no_refund_inside_the_cutoff(self, tenant, host, sam, make_room):
         room = make_room(fee_model="one_time", price=usd("20.00"))
-        add_session(room, actor=host, starts_at=datetime.now(UTC) + timedelta(hours=5), duration_minutes=60,
-                    time_zone="UTC")
+        add_session(
+            room,
+            actor=host,
+            starts_at=datetime.now(UTC) + timedelta(hours=5),
+            duration_minutes=60,
+            time_zone="UTC",
+        )
         fund(tenant, sam, "20")
         result = services.cancel(services.register(sam, room), actor=sam)
         assert result.refunded is None and balance(tenant, sam) == usd("0")
