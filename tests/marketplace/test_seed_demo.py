@@ -10,10 +10,11 @@ from django.test import Client
 from django_scopes import scopes_disabled
 from wagtail.models import Site
 
-from marketplace.models import Membership, Tenant, User
+from marketplace.models import Membership, Registration, Room, Tenant, User
 from marketplace.roles import Role
 from marketplace.services.demo import DEMO_CREDIT, DEMO_PASSWORD
-from payments.models import Account
+from payments.models import Account, Entry
+from tests.factories.money import balance
 
 pytestmark = pytest.mark.django_db
 
@@ -57,9 +58,20 @@ def test_seed_demo_content():
         assert roles.count(Role.EDITOR) == 1
         assert roles.count(Role.MODERATOR) == 3
         assert roles.count(Role.ATTENDEE) == 10  # everyone is an attendee, five only that
-    attendee_balances = {balance for user, balance in data["balances"]}
-    assert attendee_balances == {f"${DEMO_CREDIT}"}
-    assert len(data["balances"]) == 10
+    with scopes_disabled():
+        credited = set(Entry.objects.filter(memo="Demo credit").values_list("idempotency_key", flat=True))
+        rooms = sorted(Room.objects.values_list("tenant__slug", "owner__handle", "slug", "fee_model"))
+        registrations = sorted(Registration.objects.values_list("user__handle", "room__slug", "status"))
+    assert len(credited) == 10 + 3  # every attendee, and the hosts who bought a plan with it
+    assert "demo-credit:marketplace:sam-student" in credited
+    assert ("marketplace", "ada-tutor", "exam-prep", "one_time") in rooms and len(rooms) == 4
+    assert registrations == [
+        ("lee-learner", "algebra-office-hours", "approved"),
+        ("sam-student", "exam-prep", "pending"),  # waiting for ada-tutor, its price held
+    ]
+    market = Tenant.objects.get(slug="marketplace")
+    sam, lee = (User.objects.get(handle=h) for h in ("sam-student", "lee-learner"))
+    assert str(balance(market, sam)) == "$75.00" and str(balance(market, lee)) == f"${DEMO_CREDIT}"
     owner = User.objects.get(email="owner@lyceum.localhost")
     assert owner.is_superuser and owner.check_password(DEMO_PASSWORD)
 
