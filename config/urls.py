@@ -9,11 +9,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from config import api_errors
+from marketplace import calendar_views
 
 urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("dashboard/", include("marketplace.dashboard.urls")),
     path("payments/", include("payments.urls")),
+    path("rooms/<uuid:room_id>/calendar.ics", calendar_views.room_calendar, name="room-calendar"),
     path("api/v1/", include("config.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
@@ -21,6 +23,7 @@ urlpatterns = [
     path("cms/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
+    path("", include("marketplace.public_urls")),  # rooms at /@handle/<slug>/, before Wagtail's pages
 ]
 
 if settings.DEBUG:

@@ -112,7 +112,11 @@ def verified():
 @pytest.fixture
 def outbox(mailbox):
     """Call it to deliver what the test queued (emails through dramatiq); returns the mailbox."""
+    import dramatiq
+
     from tests.jobs import deliver
+
+    dramatiq.get_broker().flush_all()  # jobs left by earlier tests whose data is gone
 
     def run() -> list[Message]:
         deliver()

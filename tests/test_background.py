@@ -76,6 +76,7 @@ def worker(broker_url, tmp_path):
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": _test_database_url(),
         "DRAMATIQ_BROKER_URL": broker_url,
+        "LYCEUM_TEST_OWN_QUEUE": "0",
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("REDIS_URL", None)

@@ -17,9 +17,10 @@ EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = "127.0.0.1"
 
 # Each pytest-xdist worker queues jobs in a Redis database of its own (8 + worker number), so one
-# worker never runs another's jobs; tests/jobs.py drains it in the test's own thread.
+# worker never runs another's jobs; tests/jobs.py drains it in the test's own thread. Processes a
+# test starts (a real `rundramatiq`) keep the URL they are given: LYCEUM_TEST_OWN_QUEUE=0.
 _XDIST_WORKER = env("PYTEST_XDIST_WORKER", default="")
-if DRAMATIQ_BROKER_URL:
+if DRAMATIQ_BROKER_URL and env.bool("LYCEUM_TEST_OWN_QUEUE", default=True):
     from urllib.parse import urlsplit, urlunsplit
 
     _index = 8 + (int(_XDIST_WORKER.removeprefix("gw")) if _XDIST_WORKER.startswith("gw") else 0)

@@ -26,7 +26,10 @@ class MenuItem:
 MENU: tuple[MenuItem, ...] = (
     MenuItem("Overview", "dashboard:home", EVERYONE, "home"),
     MenuItem("Wallet", "dashboard:wallet", EVERYONE, "wallet"),
+    MenuItem("Shared rooms", "dashboard:shared-rooms", EVERYONE, "room"),
     MenuItem("My rooms", "dashboard:rooms", frozenset({Role.MODERATOR}), "room"),
+    MenuItem("Public profile", "dashboard:public-profile", frozenset({Role.MODERATOR}), "user"),
+    MenuItem("White and black lists", "dashboard:lists", frozenset({Role.MODERATOR}), "list"),
     MenuItem("Plans", "dashboard:plans", EVERYONE, "plan"),
     MenuItem("Payouts", "dashboard:payouts", frozenset({Role.MODERATOR, Role.REPRESENTATIVE, Role.ADMIN})),
     MenuItem("Payout queue", "dashboard:payout-queue", frozenset({Role.ADMIN})),

@@ -129,6 +129,7 @@ class Migration(migrations.Migration):
                 ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ('starts_at', models.DateTimeField()),
                 ('duration_minutes', models.PositiveIntegerField(default=45)),
+                ('ends_at', models.DateTimeField(editable=False)),
                 ('time_zone', models.CharField(default='UTC', help_text='Shown to attendees and in iCal.', max_length=64)),
                 ('title', models.CharField(blank=True, help_text="Defaults to the room's name.", max_length=120)),
                 ('canceled', models.BooleanField(default=False)),

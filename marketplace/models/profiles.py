@@ -35,7 +35,7 @@ class ProfileVisibility(models.TextChoices):
 
 def cover_path(profile: ModeratorProfile, filename: str) -> str:
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
-    return f"covers/{profile.tenant_id}/{profile.user.public_id}.{extension}"
+    return f"covers/{profile.tenant_id}/{profile.user.handle}.{extension}"
 
 
 class ModeratorProfile(models.Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.db import models
 from django_scopes import ScopedManager
@@ -16,6 +17,8 @@ class ScheduledSession(models.Model):
     room = models.ForeignKey("marketplace.Room", on_delete=models.CASCADE, related_name="schedule")
     starts_at = models.DateTimeField()
     duration_minutes = models.PositiveIntegerField(default=45)
+    # Stored (not computed in SQL) so "not over yet" filters work the same on SQLite and PostgreSQL.
+    ends_at = models.DateTimeField(editable=False)
     time_zone = models.CharField(max_length=64, default="UTC", help_text="Shown to attendees and in iCal.")
     title = models.CharField(max_length=120, blank=True, help_text="Defaults to the room's name.")
     canceled = models.BooleanField(default=False)
@@ -35,3 +38,10 @@ class ScheduledSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.room} · {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.ends_at = self.starts_at + timedelta(minutes=self.duration_minutes)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"starts_at", "duration_minutes"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "ends_at"}
+        super().save(*args, **kwargs)

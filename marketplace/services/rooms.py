@@ -169,6 +169,10 @@ def create_room(owner: User, tenant: Tenant, **fields: Any) -> Room:
         raise PlanLimitExceeded("Only moderators can host rooms here: choose a plan first.", field="plan")
     plan = active_plan(owner, tenant)
     explicit_slug = fields.pop("slug", None)
+    # Imported here: profiles validate their room defaults against this module's settings.
+    from marketplace.services.moderator_profiles import defaults_for_new_room
+
+    fields = {**defaults_for_new_room(owner, tenant, plan), **fields}  # explicit fields win
     room = Room(tenant=tenant, owner=owner, price=Money(0, str(tenant.default_currency)))
     room.max_participants = min(room.max_participants, plan.max_attendees_per_room)
     room.max_duration_minutes = min(room.max_duration_minutes, plan.max_session_minutes)

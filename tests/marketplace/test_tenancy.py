@@ -141,13 +141,25 @@ def test_tenants_endpoint_lists_only_the_users_tenants(api_for, tenant, other_te
 
 # Every API route of /api/v1/ and the isolation test that covers it; a new route must be added here.
 def _more_isolation_tests() -> dict:
-    from tests.marketplace import test_api_plans, test_api_rooms
+    from tests.marketplace import (
+        test_api_plans,
+        test_api_registrations,
+        test_api_rooms,
+        test_moderator_profiles,
+        test_schedule,
+    )
     from tests.payments import test_api
 
     return {
         "plan": test_api_plans.test_isolation_plans,
         "room": test_api_rooms.test_isolation_rooms,
+        "topic": test_moderator_profiles.test_isolation_topics,
+        "room-schedule": test_schedule.test_isolation_room_schedule,
         "plan-subscription": test_api_plans.test_isolation_plan_subscriptions,
+        "registration": test_api_registrations.test_isolation_registrations,
+        "room-registrant": test_api_registrations.test_isolation_room_registrants,
+        "room-access": test_api_registrations.test_isolation_room_access,
+        "access-rule": test_api_registrations.test_isolation_access_rules,
         "wallet-transaction": test_api.test_isolation_wallet_transactions,
         "wallet-payment": test_api.test_isolation_wallet_payments,
         "wallet-payout": test_api.test_isolation_wallet_payouts,

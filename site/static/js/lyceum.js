@@ -451,6 +451,10 @@
           api("GET", "/api/v1/rooms/").then(function (data) {
             self.rooms = data.results.map(function (room) {
               room.feeText = room.fee_model === "free" ? "Free" : formatMoney(room.price, self.language);
+              room.approvedText = room.registrants.approved + " approved";
+              room.pendingText = room.registrants.pending + " pending";
+              room.registrantsUrl = "/dashboard/rooms/" + room.id + "/registrants/";
+              room.salesText = formatMoney(room.sales, self.language);
               return room;
             });
             self.empty = data.count === 0;
