@@ -34,6 +34,7 @@
           row.priceText = row.fee_model === "free" ? "Free"
             : formatMoney(row.price, this.language) + " " + PERIODS[row.fee_model];
           row.paidText = paid ? "Paid " + formatMoney(row.paid, this.language) : "";
+          if (paid && row.status === "pending") row.paidText = "Held until the host decides";
           row.nextText = row.next_session ? formatDate(row.next_session) : "No session planned";
           row.periodText = "";
           if (row.fee_model === "monthly" && row.status === "approved" && row.period_end) {
