@@ -3,6 +3,8 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from conferencing.api import join as join_views
+from conferencing.api import sessions as session_views
 from marketplace.api import access_lists as access_list_views
 from marketplace.api import moderator_profiles as profile_views
 from marketplace.api import plans as plan_views
@@ -31,6 +33,12 @@ router.register(
 router.register(
     r"rooms/(?P<room_id>[0-9a-f-]+)/access-list", access_list_views.RoomAccessViewSet, basename="room-access"
 )
+router.register(
+    r"rooms/(?P<room_id>[0-9a-f-]+)/sessions", session_views.RoomSessionViewSet, basename="room-session"
+)
+router.register(
+    r"rooms/(?P<room_id>[0-9a-f-]+)/recordings", session_views.RoomRecordingViewSet, basename="room-recording"
+)
 router.register("access-rules", access_list_views.AccessRuleViewSet, basename="access-rule")
 router.register("plan-subscriptions", plan_views.PlanSubscriptionViewSet, basename="plan-subscription")
 router.register("wallet/transactions", payments_views.TransactionViewSet, basename="wallet-transaction")
@@ -55,5 +63,6 @@ urlpatterns = [
         schedule_views.CalendarLinkView.as_view(),
         name="room-calendar-link",
     ),
+    path("rooms/<uuid:room_id>/join/", join_views.RoomJoinView.as_view(), name="room-join"),
     path("", include(router.urls)),
 ]

@@ -16,6 +16,8 @@ urlpatterns = [
     path("dashboard/", include("marketplace.dashboard.urls")),
     path("payments/", include("payments.urls")),
     path("rooms/<uuid:room_id>/calendar.ics", calendar_views.room_calendar, name="room-calendar"),
+    path("", include("conferencing.page_urls")),  # the join page at rooms/<id>/join/
+    path("conferencing/", include("conferencing.urls")),
     path("api/v1/", include("config.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

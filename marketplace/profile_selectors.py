@@ -6,7 +6,17 @@ from django.db.models import QuerySet
 from django_scopes import scope
 
 from marketplace.handles import normalize_handle
-from marketplace.models import Membership, ModeratorProfile, ProfileVisibility, Tenant, Topic, User
+from marketplace.models import (
+    Membership,
+    ModeratorProfile,
+    ProfileVisibility,
+    Room,
+    RoomStatus,
+    Tenant,
+    Topic,
+    User,
+    Visibility,
+)
 from marketplace.roles import Role
 from marketplace.selectors import roles_of
 
@@ -58,3 +68,19 @@ def topics_of_profile(profile: ModeratorProfile) -> list[Topic]:
         return []
     with scope(tenant=profile.tenant):
         return list(profile.topics.all())
+
+
+def listed_rooms_of(user: User, tenant: Tenant) -> QuerySet[Room]:
+    """The host's rooms a profile lists: active public ones on this site.
+
+    Unlisted and private rooms open only by their link or an invitation, so a profile never lists
+    them, not even to people who may open them; paused rooms take no registrations.
+    """
+    with scope(tenant=tenant):
+        return (
+            Room.objects.filter(
+                tenant=tenant, owner=user, visibility=Visibility.PUBLIC, status=RoomStatus.ACTIVE
+            )
+            .select_related("tenant", "owner")
+            .order_by("name", "pk")
+        )

@@ -119,6 +119,26 @@ def _action(request: HttpRequest, room: Room, seats: int) -> Action:
     return Action("register", registration=registration)
 
 
+@dataclass(frozen=True)
+class JoinLink:
+    """The button into the room's meeting, for whoever may join it (the join page does the rest)."""
+
+    url: str
+    label: str
+    primary: bool = True  # the guest link stays second to signing in
+
+
+def _join_link(request: HttpRequest, room: Room) -> JoinLink | None:
+    url = reverse("join-page", args=[room.public_id])
+    if request.user.is_authenticated:
+        role = access.join_role(request.user, room)
+        if role == access.JoinRole.MODERATOR:
+            return JoinLink(url, "Start meeting")
+        return JoinLink(url, "Join") if role == access.JoinRole.VIEWER else None
+    # Signed-in people join with their account; only visitors without one join as guests.
+    return JoinLink(url, "Join as a guest", primary=False) if access.guests_allowed(room) else None
+
+
 def room_page(request: HttpRequest, handle: str, slug: str) -> HttpResponse:
     room = room_at(request.tenant, handle, slug)
     if room is None or not access.can_see(request.user, room):
@@ -140,5 +160,6 @@ def room_page(request: HttpRequest, handle: str, slug: str) -> HttpResponse:
         # Only active public rooms belong in search engines.
         "noindex": room.visibility != Visibility.PUBLIC or room.status != RoomStatus.ACTIVE,
         "action": _action(request, room, seats),
+        "join": _join_link(request, room),
     }
     return render(request, "rooms/room_page.html", context)

@@ -2,8 +2,9 @@
 
 from django.urls import path
 
-from marketplace import public_pages
+from marketplace import profile_pages, public_pages
 
 urlpatterns = [
+    path("@<slug:handle>/", profile_pages.profile_page, name="profile-page"),
     path("@<slug:handle>/<slug:slug>/", public_pages.room_page, name="room-page"),
 ]

@@ -237,6 +237,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "auth": env("API_AUTH_THROTTLE_RATE", default="5/min"),
         "user": env("API_USER_THROTTLE_RATE", default="1200/hour"),
+        # Join answers a passcode check: limit guesses per address.
+        "join": env("API_JOIN_THROTTLE_RATE", default="30/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -334,3 +336,13 @@ PLAN_REMINDER_DAYS = env.int("PLAN_REMINDER_DAYS", default=3)
 REGISTRATION_APPROVAL_DAYS = env.int("REGISTRATION_APPROVAL_DAYS", default=7)
 REGISTRATION_REFUND_CUTOFF_HOURS = env.int("REGISTRATION_REFUND_CUTOFF_HOURS", default=24)
 ROOM_SUBSCRIPTION_REMINDER_DAYS = env.int("ROOM_SUBSCRIPTION_REMINDER_DAYS", default=3)
+
+# BigBlueButton: the platform's endpoint (one server, or Scalelite in front of many); tenants may
+# set their own in the back office. `make run` points this at the local BBB simulator.
+BBB_ENDPOINT = env("BBB_ENDPOINT", default="http://127.0.0.1:8090/bigbluebutton/api/")
+BBB_SECRET = env("BBB_SECRET", default="lyceum-simulator-secret")
+BBB_CHECKSUM_ALGORITHM = env("BBB_CHECKSUM_ALGORITHM", default="sha256")
+BBB_TIMEOUT_SECONDS = env.float("BBB_TIMEOUT_SECONDS", default=10.0)
+BBB_RETRIES = env.int("BBB_RETRIES", default=2)
+# How long an attendee's waiting page polls before giving up, and how often jobs look at meetings.
+BBB_WAITING_POLL_SECONDS = env.int("BBB_WAITING_POLL_SECONDS", default=5)

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from marketplace.api.permissions import IsTenantMember
 from marketplace.models import Room
-from marketplace.models.rooms import Access, FeeModel, GuestPolicy, Visibility
+from marketplace.models.rooms import Access, FeeModel, GuestPolicy, RecordingAccess, Visibility
 from marketplace.registration_selectors import sales_of, with_registration_figures
 from marketplace.services import rooms as room_services
 from marketplace.services.rooms import SETTINGS_FIELDS
@@ -42,6 +42,7 @@ class RoomSerializer(serializers.ModelSerializer):
             "fee_model",
             "price",
             "approval_required",
+            "recording_access",
             "status",
             "paused_reason",
             *SETTINGS_FIELDS,
@@ -80,6 +81,7 @@ class RoomInSerializer(serializers.Serializer):
     fee_model = serializers.ChoiceField(choices=FeeModel.choices, required=False)
     price = serializers.DictField(required=False, help_text='{"amount": "10.00", "currency": "USD"}')
     approval_required = serializers.BooleanField(required=False)
+    recording_access = serializers.ChoiceField(choices=RecordingAccess.choices, required=False)
     record = serializers.BooleanField(required=False)
     auto_start_recording = serializers.BooleanField(required=False)
     allow_start_stop_recording = serializers.BooleanField(required=False)

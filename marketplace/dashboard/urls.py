@@ -1,5 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
+from conferencing.page_urls import dashboard_urlpatterns as conferencing_pages
 from marketplace.dashboard import profile_pages, registration_pages, room_pages, views
 
 app_name = "dashboard"
@@ -19,4 +20,5 @@ urlpatterns = [
     path("lists/", registration_pages.lists, name="lists"),
     path("payouts/", views.payouts, name="payouts"),
     path("payout-queue/", views.payout_queue, name="payout-queue"),
+    path("", include(conferencing_pages)),  # sessions, attendance and recordings of rooms
 ]

@@ -41,6 +41,11 @@ class GuestPolicy(models.TextChoices):
     ALWAYS_DENY = "ALWAYS_DENY", "Keep guests out"
 
 
+class RecordingAccess(models.TextChoices):
+    CURRENT = "current", "Approved registrants"
+    EVER = "ever", "Anyone ever approved (past and present registrants)"
+
+
 class Room(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     tenant = models.ForeignKey("marketplace.Tenant", on_delete=models.CASCADE, related_name="rooms")
@@ -71,6 +76,12 @@ class Room(models.Model):
     lock_public_chat = models.BooleanField(default=False)
     lock_shared_notes = models.BooleanField(default=False)
     welcome_message = models.CharField(max_length=500, blank=True)
+    recording_access = models.CharField(
+        max_length=10,
+        choices=RecordingAccess.choices,
+        default=RecordingAccess.CURRENT,
+        help_text="Who may watch this room's recordings, besides you.",
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

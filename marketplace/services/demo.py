@@ -209,7 +209,9 @@ def seed_demo(*, port: int = 8000) -> SeedReport:
             if person.role == Role.ATTENDEE:
                 _credit_demo_wallet(tenant, user, owner, report)
             report.logins.append((f"{spec.name} {person.role.label.lower()}", email, tenant.site.root_url))
+        from marketplace.services.demo_profiles import seed_profiles
         from marketplace.services.demo_rooms import seed_rooms
 
         seed_rooms(tenant, lambda user, t=tenant: _credit_demo_wallet(t, user, owner, report), report)
+        seed_profiles(tenant, report)
     return report

@@ -54,6 +54,7 @@ EDITABLE = {
     "fee_model",
     "price",
     "approval_required",
+    "recording_access",
     *SETTINGS_FIELDS,
 }
 

@@ -141,6 +141,7 @@ def test_tenants_endpoint_lists_only_the_users_tenants(api_for, tenant, other_te
 
 # Every API route of /api/v1/ and the isolation test that covers it; a new route must be added here.
 def _more_isolation_tests() -> dict:
+    from tests.conferencing import test_api_sessions
     from tests.marketplace import (
         test_api_plans,
         test_api_registrations,
@@ -160,6 +161,8 @@ def _more_isolation_tests() -> dict:
         "room-registrant": test_api_registrations.test_isolation_room_registrants,
         "room-access": test_api_registrations.test_isolation_room_access,
         "access-rule": test_api_registrations.test_isolation_access_rules,
+        "room-session": test_api_sessions.test_isolation_room_sessions,
+        "room-recording": test_api_sessions.test_isolation_room_recordings,
         "wallet-transaction": test_api.test_isolation_wallet_transactions,
         "wallet-payment": test_api.test_isolation_wallet_payments,
         "wallet-payout": test_api.test_isolation_wallet_payouts,

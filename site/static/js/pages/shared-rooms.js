@@ -42,6 +42,9 @@
           }
           row.canCancel = row.status === "pending" || (row.status === "approved" && !row.cancel_at_period_end);
           row.joinUrl = "/rooms/" + room.id + "/join/";
+          // Recordings are for approved registrants (the host may open them to past ones as well).
+          row.canWatch = row.status === "approved";
+          row.recordingsUrl = "/dashboard/rooms/" + room.id + "/recordings/";
           return row;
         },
         load: function () {
