@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.utils import timezone
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
 from conferencing.bbb.errors import BBBError, BBBUnavailable
 from conferencing.models import Session, SessionStatus
@@ -37,7 +37,8 @@ def poll(session: Session, now=None) -> str:
     present = {a.user_id for a in meeting.attendees}
     names = {a.user_id: (a.full_name, a.role) for a in meeting.attendees}
     sync_presence(session, present, names, now)
-    Session.objects.filter(pk=session.pk).update(last_polled_at=now)
+    with scope(tenant=session.tenant):
+        Session.objects.filter(pk=session.pk).update(last_polled_at=now)
     return "polled"
 
 

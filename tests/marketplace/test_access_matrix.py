@@ -63,8 +63,9 @@ EXPECTED = {
 }
 
 
-@pytest.fixture
-def people(tenant, other_tenant, host, admin_user):
+def make_people(tenant, other_tenant, host, admin_user) -> dict:
+    """One person per role of the matrix (the owner is `host`); lists set up by the host."""
+
     def member(handle: str):
         return make_member(tenant, handle=handle)
 
@@ -82,6 +83,22 @@ def people(tenant, other_tenant, host, admin_user):
     set_rule(host, tenant, kind="block", person="@blacklisted")
     set_rule(host, tenant, kind="allow", person="@whitelisted")
     return found
+
+
+def room_for_matrix(tenant, host, people, visibility: str, mode: str) -> Room:
+    """A free room needing approval; `registered` approved and `banned` banned, then its visibility set."""
+    room = create_room(host, tenant, name="Matrix", approval_required=True, visibility="public", access=mode)
+    services.approve(services.register(people["registered"], room), actor=host)
+    services.ban(room, people["banned"], actor=host)
+    with scope(tenant=tenant):
+        Room.objects.filter(pk=room.pk).update(visibility=visibility)
+        room.refresh_from_db()
+    return room
+
+
+@pytest.fixture
+def people(tenant, other_tenant, host, admin_user):
+    return make_people(tenant, other_tenant, host, admin_user)
 
 
 def register_outcome(user, room: Room) -> str:
@@ -104,13 +121,7 @@ def join_outcome(user, room: Room) -> str:
 
 @pytest.mark.parametrize(("visibility", "mode"), list(EXPECTED))
 def test_access_matrix(tenant, host, people, visibility, mode):
-    room = create_room(host, tenant, name="Matrix", approval_required=True, visibility="public", access=mode)
-    # Registered and banned are set up while the room is still public, then it takes its visibility.
-    services.approve(services.register(people["registered"], room), actor=host)
-    services.ban(room, people["banned"], actor=host)
-    with scope(tenant=tenant):
-        Room.objects.filter(pk=room.pk).update(visibility=visibility)
-        room.refresh_from_db()
+    room = room_for_matrix(tenant, host, people, visibility, mode)
 
     actual = {
         role: (access.can_see(user, room), register_outcome(user, room), join_outcome(user, room))
