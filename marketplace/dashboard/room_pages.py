@@ -10,7 +10,7 @@ from django.shortcuts import render
 from marketplace import selectors
 from marketplace.dashboard.views import member_required
 from marketplace.models import Room
-from marketplace.models.rooms import Access, FeeModel, GuestPolicy, Visibility
+from marketplace.models.rooms import Access, FeeModel, GuestPolicy, RecordingAccess, Visibility
 from marketplace.services.rooms import MIN_PASSCODE_LENGTH
 
 
@@ -28,5 +28,6 @@ def room_edit(request: HttpRequest, room_id: UUID) -> HttpResponse:
         "access_modes": Access.choices,
         "fee_models": FeeModel.choices,
         "guest_policies": GuestPolicy.choices,
+        "recording_access": RecordingAccess.choices,
     }
     return render(request, "dashboard/room_edit.html", context)

@@ -5,7 +5,7 @@
   var SETTINGS = [
     "record", "auto_start_recording", "allow_start_stop_recording", "mute_on_start",
     "webcams_only_for_moderator", "guest_policy", "lock_private_chat", "lock_public_chat",
-    "lock_shared_notes", "welcome_message"
+    "lock_shared_notes", "welcome_message", "recording_access"
   ];
   var ROOM_FIELDS = [
     "name", "slug", "description", "visibility", "access", "max_participants", "max_duration_minutes",
