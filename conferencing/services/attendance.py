@@ -101,9 +101,26 @@ def _timestamp(value: str) -> datetime | None:
     return None
 
 
+def _peak(stays: list[tuple[list[datetime], list[datetime]]]) -> int:
+    """Most people in at once, from each person's joins and leaves (a join without its leave lasts)."""
+    changes = []
+    for joins, leaves in stays:
+        changes += [(at, 1) for at in joins] + [(at, -1) for at in leaves[: len(joins)]]
+    present = peak = 0
+    for _, change in sorted(changes):  # at the same second, a leave (-1) counts before a join
+        present += change
+        peak = max(peak, present)
+    return peak
+
+
 def apply_analytics(session: Session, data: dict) -> int:
-    """Settle attendance from the analytics payload's `data`; returns how many people it covered."""
+    """Settle attendance from the analytics payload's `data`; returns how many people it covered.
+
+    The peak is raised to what the report shows: polling, which also keeps it, may have missed a
+    short meeting entirely.
+    """
     applied = 0
+    stays: list[tuple[list[datetime], list[datetime]]] = []
     with scope(tenant=session.tenant), transaction.atomic():
         for attendee in data.get("attendees") or []:
             user_id = str(attendee.get("ext_user_id") or "")
@@ -111,6 +128,7 @@ def apply_analytics(session: Session, data: dict) -> int:
                 continue
             joins = [t for t in map(_timestamp, attendee.get("joins") or []) if t]
             leaves = [t for t in map(_timestamp, attendee.get("leaves") or []) if t]
+            stays.append((joins, leaves))
             engagement = attendee.get("engagement") or {}
             row = Attendance.objects.select_for_update().filter(session=session, bbb_user_id=user_id).first()
             if row is None:
@@ -134,4 +152,6 @@ def apply_analytics(session: Session, data: dict) -> int:
             row.from_analytics = True
             row.save()
             applied += 1
+        peak = _peak(stays)
+        Session.objects.filter(pk=session.pk, participants_peak__lt=peak).update(participants_peak=peak)
     return applied

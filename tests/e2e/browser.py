@@ -22,20 +22,32 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 @dataclass
 class BrowserProblems:
-    """Console errors, uncaught exceptions and CSP violations seen by one page."""
+    """Console errors, uncaught exceptions and CSP violations seen by one page.
+
+    With an `origin`, only what happens on that origin's pages counts (a page that leaves the site,
+    e.g. for the meeting server, is not ours to judge).
+    """
 
     page: Page
+    origin: str | None = None
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
 
+    def _ours(self, url: str) -> bool:
+        return self.origin is None or url == self.origin or url.startswith(self.origin + "/")
+
     def _on_console(self, message: ConsoleMessage) -> None:
-        if message.type == "error":
-            self.console_errors.append(f"{message.text} ({message.location.get('url', '')})")
+        url = message.location.get("url", "")
+        if message.type == "error" and self._ours(url or self.page.url):
+            self.console_errors.append(f"{message.text} ({url})")
 
     def _on_page_error(self, error: Error) -> None:
-        self.page_errors.append(str(error))
+        if self._ours(self.page.url):
+            self.page_errors.append(str(error))
 
     def csp_violations(self) -> list[str]:
+        if not self._ours(self.page.url):
+            return []
         return self.page.evaluate("() => window.__cspViolations || []")
 
     def clear(self) -> None:
@@ -51,9 +63,9 @@ class BrowserProblems:
         assert not any(found.values()), f"Problems on {where}: {found}"
 
 
-def watch(page: Page) -> BrowserProblems:
-    """Start recording the page's console errors, exceptions and CSP violations."""
-    problems = BrowserProblems(page)
+def watch(page: Page, origin: str | None = None) -> BrowserProblems:
+    """Record the page's console errors, exceptions and CSP violations (on `origin` only, if given)."""
+    problems = BrowserProblems(page, origin.rstrip("/") if origin else None)
     page.add_init_script(RECORD_CSP_VIOLATIONS)
     page.on("console", problems._on_console)
     page.on("pageerror", problems._on_page_error)

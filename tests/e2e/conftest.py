@@ -1,4 +1,5 @@
-"""Browser fixtures: Debian's Chromium driven by pytest-playwright against pytest-django's live_server."""
+"""Browser fixtures: Debian's Chromium driven by pytest-playwright against pytest-django's live_server,
+and the BBB simulator as the meeting server."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from marketplace.models import Tenant
+from tests.conferencing import conftest as conferencing
+from tests.conferencing.conftest import BBBSimulator
 from tests.factories import TenantFactory
 
 CHROMIUM = "/usr/bin/chromium"
@@ -21,6 +24,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS_DIR = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+# The conferencing tests' simulator fixture: its process starts once and serves the e2e tests of the
+# whole test session (of each xdist worker).
+bbb_simulator = conferencing.bbb_simulator
 
 
 @pytest.fixture(scope="session")
@@ -48,3 +55,14 @@ def artifacts_dir() -> Path:
 def live_tenant(live_server) -> Tenant:
     """The tenant whose Site answers at live_server's address (localhost:<its port>)."""
     return TenantFactory(name="Live Academy", slug="live", hostname="localhost", port=live_server.thread.port)
+
+
+@pytest.fixture
+def meeting_server(bbb_simulator: BBBSimulator, settings) -> BBBSimulator:
+    """The BBB simulator, emptied (meetings, recordings, callbacks, faults, clock), as the platform's
+    meeting server. live_server's threads run in this process, so they read the overridden settings too.
+    """
+    bbb_simulator.reset()
+    settings.BBB_ENDPOINT = bbb_simulator.endpoint
+    settings.BBB_SECRET = bbb_simulator.secret
+    return bbb_simulator
