@@ -62,10 +62,18 @@
     });
   }
 
+  /* The message and the field errors, each once (a field error often repeats the message). */
+  function errorText(e) {
+    var fields = firstErrors(e.fields);
+    var parts = [e.message];
+    Object.keys(fields).forEach(function (name) { if (parts.indexOf(fields[name]) < 0) parts.push(fields[name]); });
+    return parts.join(" ");
+  }
+
   /* Shared with the page scripts (site/static/js/pages/*.js). */
   window.Lyceum = {
-    api: api, firstErrors: firstErrors, formatDate: formatDate, formatMoney: formatMoney,
-    newKey: newKey, loadScript: loadScript
+    api: api, firstErrors: firstErrors, errorText: errorText, formatDate: formatDate,
+    formatMoney: formatMoney, newKey: newKey, loadScript: loadScript
   };
 
   document.addEventListener("alpine:init", function () {

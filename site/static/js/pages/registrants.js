@@ -14,13 +14,7 @@
     return person.name + " (@" + person.handle + ")";
   }
 
-  /* The message and the field errors, each once (a field error often repeats the message). */
-  function errorText(e) {
-    var fields = window.Lyceum.firstErrors(e.fields);
-    var parts = [e.message];
-    Object.keys(fields).forEach(function (name) { if (parts.indexOf(fields[name]) < 0) parts.push(fields[name]); });
-    return parts.join(" ");
-  }
+  var errorText = window.Lyceum.errorText;
 
   document.addEventListener("alpine:init", function () {
     var Alpine = window.Alpine;
