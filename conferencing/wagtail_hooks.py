@@ -23,3 +23,10 @@ def register_recording_log_actions(actions) -> None:
     actions.register_action("lyceum.recording.unpublish", "Unpublish recording", "Recording unpublished")
     actions.register_action("lyceum.recording.rename", "Rename recording", "Recording renamed")
     actions.register_action("lyceum.recording.delete", "Delete recording", "Recording deleted")
+
+
+@hooks.register("register_admin_viewset")
+def register_conferencing_group():
+    from conferencing.admin_sessions import ConferencingGroup
+
+    return ConferencingGroup()

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from conferencing.api import join as join_views
 from conferencing.api import sessions as session_views
+from config import stats_api
 from marketplace.api import access_lists as access_list_views
 from marketplace.api import moderator_profiles as profile_views
 from marketplace.api import plans as plan_views
@@ -64,5 +65,8 @@ urlpatterns = [
         name="room-calendar-link",
     ),
     path("rooms/<uuid:room_id>/join/", join_views.RoomJoinView.as_view(), name="room-join"),
+    path("stats/", stats_api.SeriesListView.as_view(), name="stats"),
+    path("stats/<slug:series>/", stats_api.SeriesView.as_view(), name="stats-series"),
+    path("search/", include("search.api_urls")),
     path("", include(router.urls)),
 ]

@@ -25,6 +25,8 @@ urlpatterns = [
     path("cms/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
+    path("", include("cms.seo.urls")),  # sitemap.xml and robots.txt of the request's tenant
+    path("branding/", include("cms.branding.urls")),  # per-tenant theme and custom stylesheet
     path("", include("marketplace.public_urls")),  # rooms at /@handle/<slug>/, before Wagtail's pages
 ]
 

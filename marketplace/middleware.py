@@ -6,12 +6,14 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseNotFound
 from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
 from django_scopes import scope, scopes_disabled
 from wagtail.models import Site
 
 from config.api_errors import error_body
 from marketplace.models import Tenant
 from marketplace.selectors import is_tenant_staff
+from payments.tenant_billing_selectors import status_of
 
 # Paths that work without a resolved tenant (the platform owner's back office, files).
 # Payment providers post webhooks to the platform's host, whichever tenant the payment is on.
@@ -32,6 +34,9 @@ class TenantMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         tenant = resolve_tenant(request)
         request.tenant = tenant  # type: ignore[attr-defined]
+        if tenant is not None:
+            # The site's billing state, read only where a page shows it (the suspended notice).
+            request.tenant_billing = SimpleLazyObject(lambda: status_of(tenant))  # type: ignore[attr-defined]
         path = request.path
         if (tenant is None or not tenant.is_active) and not path.startswith(PLATFORM_PATHS):
             return self._unavailable(request)

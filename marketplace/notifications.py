@@ -2,9 +2,10 @@
 
 Each notification is a template pair under site/templates/email/: `<name>.subject.txt` and
 `<name>.txt` (the plain-text body); the HTML part is the text laid out in the branded
-`email/layout.html` unless a `<name>.html` exists. The context is prepared when the event
-happens (plain strings, so the message survives the queue) and rendered in the recipient's
-language by the worker.
+`email/layout.html` unless a `<name>.html` exists. Both get the site's `branding` (logo, colours,
+sender name) and `wording`; the sender shows the branding's sender name. The context is prepared
+when the event happens (plain strings, so the message survives the queue) and rendered in the
+recipient's language by the worker.
 """
 
 from __future__ import annotations
@@ -21,15 +22,17 @@ from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
+from cms.branding.context import Branding, branding_for_tenant
 from marketplace.models import Tenant, User
 
 logger = logging.getLogger(__name__)
 
 
-def sender_for(tenant: Tenant) -> str:
-    """The platform's sending address under the tenant's name."""
+def sender_for(tenant: Tenant, branding: Branding | None = None) -> str:
+    """The platform's sending address under the tenant's sender name (its site name by default)."""
     _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    return formataddr((tenant.name, address))
+    branding = branding or branding_for_tenant(tenant)
+    return formataddr((branding.email_sender_name, address))
 
 
 def _plain(name: str, context: dict[str, Any]) -> str:
@@ -40,7 +43,14 @@ def _plain(name: str, context: dict[str, Any]) -> str:
 def render_email(
     template: str, tenant: Tenant, context: dict[str, Any], language: str = ""
 ) -> EmailMultiAlternatives:
-    full = {"tenant_name": tenant.name, "site_url": tenant.root_url, **context}
+    branding = branding_for_tenant(tenant)
+    full = {
+        "tenant_name": tenant.name,
+        "site_url": tenant.root_url,
+        "branding": branding,
+        "wording": branding.wording,
+        **context,
+    }
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = _plain(f"email/{template}.subject.txt", full).strip()
         text = _plain(f"email/{template}.txt", full)
@@ -48,7 +58,7 @@ def render_email(
     message = EmailMultiAlternatives(
         subject=f"[{tenant.name}] {' '.join(subject.split())}",
         body=text,
-        from_email=sender_for(tenant),
+        from_email=sender_for(tenant, branding),
         to=[],
     )
     message.attach_alternative(html, "text/html")

@@ -72,3 +72,39 @@ def register_registration_log_actions(actions) -> None:
     actions.register_action("lyceum.access_rule.remove", "Remove list entry", "White/blacklist entry removed")
     actions.register_action("lyceum.room_access.grant", "Grant room access", "Room access granted")
     actions.register_action("lyceum.room_access.revoke", "Revoke room access", "Room access revoked")
+
+
+@hooks.register("construct_homepage_panels")
+def add_figures_panel(request, panels) -> None:
+    from marketplace.admin_charts import figures_panel_for
+
+    panel = figures_panel_for(request)
+    if panel is not None:
+        panels.append(panel)
+
+
+@hooks.register("register_admin_viewset")
+def register_marketplace_group():
+    from marketplace.admin_menu import MarketplaceGroup
+
+    return MarketplaceGroup()
+
+
+@hooks.register("register_log_actions")
+def register_back_office_log_actions(actions) -> None:
+    actions.register_action("lyceum.member.invite", "Invite member", "Member invited")
+    actions.register_action("lyceum.member.roles", "Change roles", "Roles changed")
+    actions.register_action("lyceum.user.deactivate", "Deactivate account", "Account deactivated")
+    actions.register_action("lyceum.room.pause", "Pause room", "Room paused")
+    actions.register_action("lyceum.room.resume", "Resume room", "Room resumed")
+
+
+def _register_registration_bulk_actions() -> None:
+    # Bulk actions are registered as classes, so their module is imported with the hooks.
+    from marketplace.admin_registrations import BULK_ACTIONS
+
+    for action in BULK_ACTIONS:
+        hooks.register("register_bulk_action", action)
+
+
+_register_registration_bulk_actions()

@@ -14,7 +14,7 @@ from django.urls import reverse
 from payments.gateways import test as test_gateway
 from payments.gateways.base import Outcome
 from payments.gateways.registry import get_gateway
-from payments.models import Payment, PaymentStatus
+from payments.models import Payment, PaymentPurpose, PaymentStatus
 from payments.services.gateway_payments import handle_event
 
 DECLINE_MESSAGE = "Your card was declined."
@@ -39,7 +39,9 @@ def _send(payment: Payment, outcome: Outcome, message: str = "") -> None:
 
 
 def _done(payment: Payment) -> HttpResponse:
-    return redirect(f"{reverse('dashboard:wallet')}?payment={payment.public_id}")
+    """Back to where the payment started: the wallet, or the site's billing page."""
+    page = "tenant_billing" if payment.purpose == PaymentPurpose.TENANT_SUBSCRIPTION else "dashboard:wallet"
+    return redirect(f"{reverse(page)}?payment={payment.public_id}")
 
 
 def _own_payment(request: HttpRequest, public_id) -> Payment:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from marketplace.models import Tenant, User
-from payments.models import Account, AccountKind, OwnerType, Payment, Payout, Posting
+from payments.models import Account, AccountKind, OwnerType, Payment, PaymentPurpose, Payout, Posting
 
 
 def balances_of(user: User, tenant: Tenant) -> list[dict]:
@@ -38,7 +38,8 @@ def wallet_history(user: User, tenant: Tenant) -> QuerySet[Posting]:
 
 
 def payments_of(user: User, tenant: Tenant) -> QuerySet[Payment]:
-    return Payment.objects.filter(tenant=tenant, user=user)
+    """The user's wallet recharges (a site's subscription payments are on its billing page)."""
+    return Payment.objects.filter(tenant=tenant, user=user, purpose=PaymentPurpose.WALLET_RECHARGE)
 
 
 def payouts_of(user: User, tenant: Tenant) -> QuerySet[Payout]:

@@ -5,3 +5,8 @@ class SearchConfig(AppConfig):
     name = "search"
     label = "lyceum_search"
     verbose_name = "Search"
+
+    def ready(self) -> None:
+        from search import signals
+
+        signals.connect()

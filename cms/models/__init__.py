@@ -1,4 +1,5 @@
 from cms.models.branding import BrandingSettings
-from cms.models.pages import TenantHomePage
+from cms.models.navigation import NavigationSettings
+from cms.models.pages import StandardPage, TenantHomePage
 
-__all__ = ["BrandingSettings", "TenantHomePage"]
+__all__ = ["BrandingSettings", "NavigationSettings", "StandardPage", "TenantHomePage"]

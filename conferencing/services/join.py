@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scope
 
+from cms.branding.context import custom_stylesheet_url
 from conferencing.bbb.errors import BBBError, BBBUnavailable
 from conferencing.exceptions import JoinRefused, RoomFull, ServerUnavailable, SiteSuspended
 from conferencing.models import JoinGrant, Session
@@ -23,7 +24,7 @@ from conferencing.servers import client_for, endpoint_by_url, endpoint_for
 from conferencing.services.attendance import record_join
 from conferencing.services.meetings import running_session, start_meeting, tenant_may_host
 from marketplace import access
-from marketplace.models import Room, User
+from marketplace.models import Room, Tenant, User
 
 MODERATOR, VIEWER = "MODERATOR", "VIEWER"
 GUEST_NAME_MAX = 60
@@ -80,6 +81,12 @@ def _bbb_user_id(session: Session, user: User | None) -> str:
     return f"user-{uuid.uuid4().hex[:16]}"
 
 
+def join_extras(tenant: Tenant) -> dict[str, str]:
+    """Per-user client settings: the tenant's checked stylesheet, loaded by the BBB client from our host."""
+    stylesheet = custom_stylesheet_url(tenant)
+    return {"userdata-bbb_custom_style_url": stylesheet} if stylesheet else {}
+
+
 def join_room(room: Room, *, user: User | None, guest_name: str = "", passcode: str = "") -> JoinResult:
     role, guest = _role_for(room, user, guest_name, passcode)
     if not tenant_may_host(room.tenant):
@@ -118,5 +125,6 @@ def join_room(room: Room, *, user: User | None, guest_name: str = "", passcode: 
         user_id=grant.bbb_user_id,
         create_time=session.create_time,
         guest=guest,
+        extra=join_extras(room.tenant),
     )
     return JoinResult(url=url, role=role, session=session)

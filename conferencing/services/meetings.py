@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope
 
+from cms.branding.context import branding_for_tenant
 from conferencing.bbb.errors import BBBError, BBBUnavailable
 from conferencing.bbb.types import CreateParams
 from conferencing.callbacks_urls import callback_urls
@@ -31,8 +32,11 @@ def meeting_id_of(room: Room) -> str:
 
 
 def tenant_may_host(tenant: Tenant) -> bool:
-    """A suspended site keeps its data but cannot start meetings."""
-    return tenant.is_active
+    """A suspended site (inactive, or its subscription unpaid past the grace period) keeps its data
+    but cannot start meetings."""
+    from payments.tenant_billing_selectors import is_suspended
+
+    return tenant.is_active and not is_suspended(tenant)
 
 
 def limits_of(room: Room) -> tuple[int, int]:
@@ -89,8 +93,15 @@ def meeting_name(room: Room) -> str:
 
 
 def branding_params(tenant: Tenant) -> dict[str, str]:
-    """The tenant's name on the BBB client's banner."""
-    return {"bannerText": tenant.name}
+    """The tenant's name and colour on the BBB client's banner and its logo in the client.
+
+    BBB loads the logo in the participant's browser, so it gets an absolute URL on the tenant's host.
+    """
+    branding = branding_for_tenant(tenant)
+    params = {"bannerText": tenant.name, "bannerColor": branding.primary_color}
+    if branding.logo_absolute_url:
+        params["logo"] = branding.logo_absolute_url
+    return params
 
 
 def running_session(room: Room) -> Session | None:

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import environ
 
+from search.backend_settings import search_backends
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -91,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "marketplace.context_processors.tenant",
+                "cms.branding.context.branding",
             ],
         },
     },
@@ -212,7 +215,10 @@ SOCIALACCOUNT_PROVIDERS = _social_providers()
 WAGTAIL_SITE_NAME = "Lyceum"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://localhost:8000")
 WAGTAIL_I18N_ENABLED = False
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Search: the database backend, or Elasticsearch/OpenSearch from a URL (search/backend_settings.py).
+WAGTAILSEARCH_BACKENDS = search_backends(
+    env("SEARCH_BACKEND_URL", default=""), index_prefix=env("SEARCH_INDEX_PREFIX", default="lyceum_")
+)
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -327,6 +333,22 @@ STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 STRIPE_JS_URL = env("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
 # Content-Security-Policy: Stripe's script and frames are allowed only when Stripe is configured.
 CSP_EXTRA_SOURCES = [STRIPE_JS_URL.split("/v3")[0].rstrip("/")] if STRIPE_SECRET_KEY else []
+# --- PayPal and Authorize.net gateways -----------------------------------------------------------
+# Each is configured only with all three of its keys. The URLs default to the providers' sandboxes
+# (test mode); live: PAYPAL_API_BASE=https://api-m.paypal.com, AUTHORIZENET_API_URL=
+# https://api.authorize.net/xml/v1/request.api and AUTHORIZENET_HOSTED_URL=https://accept.authorize.net/payment/payment.
+PAYPAL_CLIENT_ID = env("PAYPAL_CLIENT_ID", default="")
+PAYPAL_CLIENT_SECRET = env("PAYPAL_CLIENT_SECRET", default="")
+PAYPAL_WEBHOOK_ID = env("PAYPAL_WEBHOOK_ID", default="")
+PAYPAL_API_BASE = env("PAYPAL_API_BASE", default="https://api-m.sandbox.paypal.com")
+AUTHORIZENET_API_LOGIN_ID = env("AUTHORIZENET_API_LOGIN_ID", default="")
+AUTHORIZENET_TRANSACTION_KEY = env("AUTHORIZENET_TRANSACTION_KEY", default="")
+AUTHORIZENET_SIGNATURE_KEY = env("AUTHORIZENET_SIGNATURE_KEY", default="")
+AUTHORIZENET_API_URL = env("AUTHORIZENET_API_URL", default="https://apitest.authorize.net/xml/v1/request.api")
+AUTHORIZENET_HOSTED_URL = env("AUTHORIZENET_HOSTED_URL", default="https://test.authorize.net/payment/payment")
+# An Authorize.net merchant account settles in one currency; recharges in any other are refused.
+AUTHORIZENET_CURRENCY = env("AUTHORIZENET_CURRENCY", default="USD")
+# --- end of PayPal and Authorize.net gateways ------------------------------------------------------
 # PostgreSQL posts ledger entries with a stored function (one round trip); off: the Python path.
 LYCEUM_LEDGER_DATABASE_ENGINE = env.bool("LYCEUM_LEDGER_DATABASE_ENGINE", default=True)
 PLAN_GRACE_DAYS = env.int("PLAN_GRACE_DAYS", default=3)

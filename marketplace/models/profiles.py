@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
+from babel import Locale
 from django.conf import settings
 from django.db import models
+from django.utils.html import strip_tags
 from django_scopes import ScopedManager
+from wagtail.search import index
+
+
+def plain_text(html: str) -> str:
+    """Sanitised rich text as words for the search index: tags become spaces, so "<li>A</li><li>B</li>"
+    gives two words, not "AB"."""
+    return " ".join(unescape(strip_tags(re.sub(r"<", " <", html or ""))).split())
 
 
 class Topic(models.Model):
@@ -38,7 +50,7 @@ def cover_path(profile: ModeratorProfile, filename: str) -> str:
     return f"covers/{profile.tenant_id}/{profile.user.handle}.{extension}"
 
 
-class ModeratorProfile(models.Model):
+class ModeratorProfile(index.Indexed, models.Model):
     """What a moderator shows at /@handle/ on one site, and the defaults their new rooms start from."""
 
     tenant = models.ForeignKey("marketplace.Tenant", on_delete=models.CASCADE, related_name="profiles")
@@ -63,6 +75,31 @@ class ModeratorProfile(models.Model):
 
     objects = ScopedManager(tenant="tenant")
 
+    # Explore's search index. A job refreshes it once a change commits (search/signals.py), which
+    # also covers what the profile shows of other rows (name, topics): Wagtail's update on save is off.
+    # PostgreSQL has four weights, spread over the boosts of every indexed model (Wagtail's images
+    # and documents use 10): 10, 8 and 6 keep the name, the handle and the headline apart.
+    search_auto_update = False
+    search_fields = [
+        index.SearchField("title", boost=10),
+        index.SearchField("headline", boost=6),
+        index.SearchField("bio_text"),
+        index.SearchField("language_names"),
+        index.RelatedFields(
+            "user",
+            [
+                index.SearchField("handle", boost=8),
+                index.AutocompleteField("handle"),
+                index.AutocompleteField("display_name"),
+            ],
+        ),
+        index.RelatedFields("topics", [index.SearchField("name", boost=6)]),
+        index.FilterField("tenant"),
+        index.FilterField("user"),
+        index.FilterField("visibility"),
+        index.FilterField("created_at"),
+    ]
+
     class Meta:
         ordering = ["user__handle"]
         constraints = [
@@ -71,3 +108,16 @@ class ModeratorProfile(models.Model):
 
     def __str__(self) -> str:
         return f"@{self.user.handle}"
+
+    @property
+    def title(self) -> str:
+        """The name the profile is listed under; search backends rank a field called `title` highest."""
+        return self.user.display_name or self.user.handle
+
+    def bio_text(self) -> str:
+        return plain_text(self.bio)
+
+    def language_names(self) -> str:
+        """English names of the languages, so a search for "French" finds the code "fr"."""
+        names = Locale("en").languages
+        return " ".join(names.get(code, code) for code in self.languages or [])

@@ -8,8 +8,10 @@ from django.conf import settings
 from django.db import models
 from django_scopes import ScopedManager
 from djmoney.models.fields import MoneyField
+from wagtail.search import index
 
 from marketplace.models.plans import AMOUNT
+from marketplace.models.profiles import Topic, plain_text
 
 
 class Visibility(models.TextChoices):
@@ -46,7 +48,7 @@ class RecordingAccess(models.TextChoices):
     EVER = "ever", "Anyone ever approved (past and present registrants)"
 
 
-class Room(models.Model):
+class Room(index.Indexed, models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     tenant = models.ForeignKey("marketplace.Tenant", on_delete=models.CASCADE, related_name="rooms")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="rooms")
@@ -88,6 +90,25 @@ class Room(models.Model):
 
     objects = ScopedManager(tenant="tenant")
 
+    # Explore's search index, refreshed by a job once a change commits (search/signals.py); the
+    # host's name and topics live on other rows, so Wagtail's update on save is off.
+    search_auto_update = False
+    search_fields = [
+        index.SearchField("title", boost=10),
+        index.SearchField("agenda_text"),
+        index.SearchField("host_name", boost=6),
+        index.SearchField("host_topics", boost=6),
+        index.AutocompleteField("name"),
+        index.FilterField("tenant"),
+        index.FilterField("owner"),
+        index.FilterField("visibility"),
+        index.FilterField("status"),
+        index.FilterField("fee_model"),
+        index.FilterField("price"),
+        index.FilterField("currency"),
+        index.FilterField("created_at"),
+    ]
+
     class Meta:
         ordering = ["created_at"]
         constraints = [
@@ -106,3 +127,21 @@ class Room(models.Model):
     @property
     def has_passcode(self) -> bool:
         return bool(self.passcode_hash)
+
+    @property
+    def title(self) -> str:
+        """The room's name; search backends rank a field called `title` highest."""
+        return self.name
+
+    def agenda_text(self) -> str:
+        return plain_text(self.description)
+
+    def host_name(self) -> str:
+        return f"{self.owner.display_name} {self.owner.handle}"
+
+    def host_topics(self) -> str:
+        """Names of the topics on the host's profile on this site (rooms have none of their own)."""
+        topics = Topic.objects.with_scope(tenant=self.tenant_id).filter(
+            profiles__tenant_id=self.tenant_id, profiles__user_id=self.owner_id
+        )
+        return " ".join(topics.values_list("name", flat=True))

@@ -1,7 +1,9 @@
 """Entry to the Wagtail back office follows the admin and editor roles.
 
-Wagtail checks one global permission to open /cms/; which tenant's data a user then sees is
-decided per request by the tenant middleware (staff of this host's tenant only).
+Wagtail checks one global permission to open /cms/ (the shared "Back office" group); which tenant's
+data a user then sees is decided per request by the tenant middleware (staff of this host's tenant
+only). What they may edit there (pages, images, documents, menus) comes from each tenant's own
+editors group (cms.editor_access), so staff of one tenant never hold permissions on another's.
 """
 
 from __future__ import annotations
@@ -9,7 +11,8 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, Permission
 from django_scopes import scopes_disabled
 
-from marketplace.models import Membership, User
+from cms.editor_access import sync_editor_groups
+from marketplace.models import Membership, Tenant, User
 from marketplace.roles import STAFF_ROLES
 
 BACK_OFFICE_GROUP = "Back office"
@@ -26,9 +29,11 @@ def back_office_group() -> Group:
 
 def sync_back_office_access(user: User) -> None:
     with scopes_disabled():
-        is_staff_somewhere = Membership.objects.filter(user=user, role__in=STAFF_ROLES).exists()
+        staff_of = Membership.objects.filter(user=user, role__in=STAFF_ROLES).values("tenant_id")
+        tenants = list(Tenant.objects.filter(pk__in=staff_of).select_related("site"))
     group = back_office_group()
-    if is_staff_somewhere:
+    if tenants:
         user.groups.add(group)
     else:
         user.groups.remove(group)
+    sync_editor_groups(user, tenants)

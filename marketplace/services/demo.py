@@ -11,6 +11,7 @@ from django.db import transaction
 from django_scopes import scopes_disabled
 from wagtail.models import Page, Site
 
+from cms.services import prepare_tenant_site
 from marketplace.models import Membership, Tenant, User
 from marketplace.roles import Role
 from marketplace.services.back_office import sync_back_office_access
@@ -189,6 +190,19 @@ def _credit_demo_wallet(tenant: Tenant, user: User, owner: User, report: SeedRep
     report.created.append(f"demo credit {user.handle}@{tenant.slug}")
 
 
+def _prepare_explore(tenant: Tenant) -> None:
+    """The Explore page (sites seeded before it existed have none) and the demo's search index.
+
+    The seed runs as a command: the index jobs its changes queue would reach no worker (the
+    in-memory broker of `make run` lives in this process), so the demo is indexed here.
+    """
+    from search.indexing import index_tenant
+    from search.services import ensure_explore_page
+
+    ensure_explore_page(tenant)
+    index_tenant(tenant)
+
+
 @transaction.atomic
 def seed_demo(*, port: int = 8000) -> SeedReport:
     report = SeedReport()
@@ -196,6 +210,7 @@ def seed_demo(*, port: int = 8000) -> SeedReport:
     report.logins.append(("platform owner", owner.email, "every site, /cms/"))
     for spec in DEMO_TENANTS:
         tenant = _ensure_tenant(spec, port, report)
+        prepare_tenant_site(tenant)  # standard pages, menus and editor access of sites seeded earlier
         _ensure_demo_plans(tenant, report)
         for person in spec.people:
             email = f"{person.handle}@{spec.domain}"
@@ -214,4 +229,5 @@ def seed_demo(*, port: int = 8000) -> SeedReport:
 
         seed_rooms(tenant, lambda user, t=tenant: _credit_demo_wallet(t, user, owner, report), report)
         seed_profiles(tenant, report)
+        _prepare_explore(tenant)
     return report

