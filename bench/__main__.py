@@ -8,7 +8,7 @@ python -m bench ledger --help
 import importlib
 import sys
 
-BENCHMARKS = {"ledger": "bench.ledger"}
+BENCHMARKS = {"ledger": "bench.ledger", "explore": "bench.explore"}
 DEFAULT = "ledger"
 
 
