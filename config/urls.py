@@ -8,10 +8,11 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from config import api_errors
+from config import api_errors, health
 from marketplace import calendar_views
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("dashboard/", include("marketplace.dashboard.urls")),
     path("payments/", include("payments.urls")),

@@ -18,6 +18,8 @@ from payments.tenant_billing_selectors import status_of
 # Paths that work without a resolved tenant (the platform owner's back office, files).
 # Payment providers post webhooks to the platform's host, whichever tenant the payment is on.
 PLATFORM_PATHS = ("/cms/", "/django-admin/", "/static/", "/media/", "/payments/webhooks/")
+# Paths that belong to no site at all: the health check answers whichever host is asked.
+SITELESS_PATHS = ("/healthz",)
 
 
 def resolve_tenant(request: HttpRequest) -> Tenant | None:
@@ -32,6 +34,10 @@ class TenantMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path in SITELESS_PATHS:
+            request.tenant = None  # type: ignore[attr-defined]
+            with scope(tenant=[]):
+                return self.get_response(request)
         tenant = resolve_tenant(request)
         request.tenant = tenant  # type: ignore[attr-defined]
         if tenant is not None:

@@ -16,6 +16,7 @@ from django_scopes import scope, scopes_disabled
 from wagtail.search.backends import get_search_backends
 
 from marketplace.models import ModeratorProfile, Room, Tenant, User
+from search import match_cache
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ def _sync(model: type[Model], tenant: Tenant, pks: set[int]) -> None:
             backend.add_bulk(model, present)
         for pk in gone:
             backend.delete(model(pk=pk))
+    match_cache.advance(tenant.pk)
 
 
 def _remove(model: type[Model], pks: Iterable[int]) -> None:

@@ -14,7 +14,7 @@ from marketplace.models import ModeratorProfile, Room, ScheduledSession, Tenant,
 from marketplace.profile_pages import language_names
 from marketplace.public_pages import fee_text
 from marketplace.schedule_selectors import next_sessions_for_rooms
-from search.selectors import listed_rooms
+from search.selectors import listed_profiles, listed_rooms
 
 SUMMARY_WORDS = 30
 
@@ -58,7 +58,7 @@ def _earliest(sessions: list[ScheduledSession]) -> ScheduledSession | None:
 
 
 def profile_items(tenant: Tenant, pks: list[int]) -> dict[int, ExploreItem]:
-    profiles = ModeratorProfile.objects.filter(tenant=tenant, pk__in=pks).select_related("user")
+    profiles = listed_profiles(tenant).filter(pk__in=pks).select_related("user")
     profiles = list(profiles.prefetch_related("topics"))
     users = [profile.user_id for profile in profiles]
     rooms = list(listed_rooms(tenant).filter(owner_id__in=users).select_related("tenant", "owner"))
@@ -84,7 +84,7 @@ def profile_items(tenant: Tenant, pks: list[int]) -> dict[int, ExploreItem]:
 
 
 def room_items(tenant: Tenant, pks: list[int]) -> dict[int, ExploreItem]:
-    rooms = list(Room.objects.filter(tenant=tenant, pk__in=pks).select_related("tenant", "owner"))
+    rooms = list(listed_rooms(tenant).filter(pk__in=pks).select_related("tenant", "owner"))
     hosts = ModeratorProfile.objects.filter(tenant=tenant, user_id__in={room.owner_id for room in rooms})
     profiles = {profile.user_id: profile for profile in hosts.prefetch_related("topics")}
     sessions = next_sessions_for_rooms(rooms)

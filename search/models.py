@@ -7,6 +7,7 @@ from typing import Any
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import HttpRequest
+from django_scopes import ScopedManager
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
@@ -43,3 +44,21 @@ class ExplorePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(explore_context(self, request))
         return context
+
+
+class IndexGeneration(models.Model):
+    """How many times a site's search entries have been written: cached search answers carry the
+    number they were computed at, so a write makes every older one unreachable (search/match_cache.py)."""
+
+    tenant = models.OneToOneField(
+        "marketplace.Tenant", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    number = models.PositiveBigIntegerField(default=0)
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        verbose_name = "search index generation"
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id}: {self.number}"

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_scopes import scope
 
 from marketplace.models import ModeratorProfile, Room, Tenant, Topic
-from search import selectors
+from search import match_cache, selectors
 from search.items import ExploreItem, profile_items, room_items
 from search.matching import matches, prefix_matches
 from search.params import ExploreParams
@@ -62,30 +62,41 @@ def explore(tenant: Tenant, **fields: Any) -> ExploreResults:
 def explore_with(tenant: Tenant, params: ExploreParams, now: datetime | None = None) -> ExploreResults:
     params.check(tenant)
     now = now or timezone.now()
-    offset = (params.page - 1) * params.per_page
     with scope(tenant=tenant):
-        profiles = (
-            selectors.filtered_profiles(tenant, params, now).order_by()
-            if params.kind in ("all", "moderators")
-            else None
-        )
-        rooms = (
-            selectors.filtered_rooms(tenant, params, now).order_by()
-            if params.kind in ("all", "rooms")
-            else None
-        )
-        ranked: list[tuple[int, int]] | None = None
-        if params.q:
-            profiles, rooms, ranked = _matching(tenant, params, profiles, rooms)
-        if ranked is not None and params.effective_sort == "relevance":
-            total = len(ranked)
-            rows = ranked[offset : offset + params.per_page]
-        else:  # the database sorts and pages, however many rows there are
-            total = sum(part.count() for part in (profiles, rooms) if part is not None)
-            ordered = selectors.sorted_rows(tenant, params, profiles, rooms, now)
-            rows = [(kind, pk) for kind, pk, _ in ordered[offset : offset + params.per_page]]
+        at_generation = match_cache.generation(tenant)
+        if params.has_upcoming or params.effective_sort == "soonest":  # answers change with the clock
+            rows, total = _page(tenant, params, now, at_generation)
+        else:
+            name = f"{sorted(params.query_string_values().items())}:{params.page}:{params.per_page}"
+            rows, total = match_cache.cached_page(
+                tenant, at_generation, name, lambda: _page(tenant, params, now, at_generation)
+            )
         items = _items(tenant, rows)
     return ExploreResults(items=items, total=total, page=params.page, per_page=params.per_page, params=params)
+
+
+def _page(
+    tenant: Tenant, params: ExploreParams, now: datetime, at_generation: int
+) -> tuple[list[tuple[int, int]], int]:
+    """The (kind order, id) rows of the requested page, and how many rows there are in all."""
+    offset = (params.page - 1) * params.per_page
+    profiles = (
+        selectors.filtered_profiles(tenant, params, now).order_by()
+        if params.kind in ("all", "moderators")
+        else None
+    )
+    rooms = (
+        selectors.filtered_rooms(tenant, params, now).order_by() if params.kind in ("all", "rooms") else None
+    )
+    ranked: list[tuple[int, int]] | None = None
+    if params.q:
+        profiles, rooms, ranked = _matching(tenant, params, profiles, rooms, at_generation)
+    if ranked is not None and params.effective_sort == "relevance":
+        return ranked[offset : offset + params.per_page], len(ranked)
+    # The database sorts and pages, however many rows there are.
+    total = sum(part.count() for part in (profiles, rooms) if part is not None)
+    ordered = selectors.sorted_rows(tenant, params, profiles, rooms, now)
+    return [(kind, pk) for kind, pk, _ in ordered[offset : offset + params.per_page]], total
 
 
 NAME_FIELDS = {ModeratorProfile: ("user__display_name", "user__handle"), Room: ("name",)}
@@ -114,15 +125,23 @@ def _matching(
     params: ExploreParams,
     profiles: QuerySet[ModeratorProfile] | None,
     rooms: QuerySet[Room] | None,
+    at_generation: int,
 ) -> tuple[QuerySet | None, QuerySet | None, list[tuple[int, int]]]:
     """Narrow both kinds to the rows matching the text, and rank those rows: names matching the
     query first, then by the backend's relevance, then by kind and id (so equal scores still page
     the same way every time)."""
     kinds = [(ModeratorProfile, profiles), (Room, rooms)]
-    scores = {model: matches(model, tenant, params.q) for model, rows in kinds if rows is not None}
+
+    def scored(model: type, operator: str) -> dict[int, float]:
+        name = f"{model._meta.label}:{operator}:{params.q}"
+        return match_cache.cached_scores(
+            tenant, at_generation, name, lambda: matches(model, tenant, params.q, operator)
+        )
+
+    scores = {model: scored(model, "and") for model, rows in kinds if rows is not None}
     if not any(scores.values()) and len(params.q.split()) > 1:
         # Nothing has every word: rows with some of them are better than an empty page.
-        scores = {model: matches(model, tenant, params.q, "or") for model in scores}
+        scores = {model: scored(model, "or") for model in scores}
     ranked: list[tuple[int, float, int, int]] = []
     narrowed: list[QuerySet | None] = []
     for model, rows in kinds:

@@ -219,6 +219,10 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = search_backends(
     env("SEARCH_BACKEND_URL", default=""), index_prefix=env("SEARCH_INDEX_PREFIX", default="lyceum_")
 )
+# Ranked matches of a query stay cached this long, or until the site's entries change (0: off).
+SEARCH_MATCH_CACHE_SECONDS = env.int("SEARCH_MATCH_CACHE_SECONDS", default=600)
+# A page of results (ids and total) is kept this long; rows are always loaded afresh (0: off).
+SEARCH_PAGE_CACHE_SECONDS = env.int("SEARCH_PAGE_CACHE_SECONDS", default=30)
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
