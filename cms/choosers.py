@@ -15,9 +15,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django_scopes import get_scope
 from wagtail import hooks
+from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.widgets.chooser import BaseChooser
@@ -69,12 +70,43 @@ class TenantRowChooserBlock(ChooserBlock):
         return value
 
 
+class RowSearchForm(BaseFilterForm):
+    """The chooser's search box, matched by the database over the chooser's `search_fields`.
+
+    The search index filters only on its own fields, and the listing rules (active hosts, public
+    rooms) are joins it cannot apply; a chooser lists a few rows of one site, so the database
+    answers directly.
+    """
+
+    q = forms.CharField(
+        label="Search term", widget=forms.TextInput(attrs={"placeholder": "Search"}), required=False
+    )
+    search_fields: tuple[str, ...] = ()
+
+    def filter(self, objects: QuerySet) -> QuerySet:
+        objects = super().filter(objects)
+        words = (self.cleaned_data.get("q") or "").strip().lstrip("@").split()[:8]
+        for word in words:
+            matches = Q()
+            for field in self.search_fields:
+                matches |= Q(**{f"{field}__icontains": word[:100]})
+            objects = objects.filter(matches)
+        if words:
+            self.is_searching = True
+            self.search_query = self.cleaned_data["q"]
+        return objects
+
+
 class TenantRowsMixin:
     """Chooser views listing only the rows of the tenant whose back office this is."""
 
     request: Any
     model_class: type[Model]
     listing: Callable[[Tenant], QuerySet] | None = None  # the rows a page may show, for a tenant
+    search_fields: tuple[str, ...] = ()
+
+    def get_filter_form_class(self) -> type[forms.Form]:
+        return type("RowSearchForm", (RowSearchForm,), {"search_fields": self.search_fields})
 
     def tenant_rows(self) -> QuerySet:
         tenant = getattr(self.request, "tenant", None)
@@ -115,9 +147,12 @@ class TenantRowChooserViewSet(ChooserViewSet):
     # Other admin forms with a foreign key to these models keep their own widgets.
     register_widget = False
     listing: Callable[[Tenant], QuerySet] | None = None
+    search_fields: tuple[str, ...] = ()
 
     def get_common_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_common_view_kwargs(listing=self.listing, **kwargs)
+        return super().get_common_view_kwargs(
+            listing=self.listing, search_fields=self.search_fields, **kwargs
+        )
 
 
 class ProfileChooserWidget(BaseChooser):
@@ -134,6 +169,7 @@ profile_chooser_viewset = TenantRowChooserViewSet(
     "moderator_profile_chooser",
     model=ModeratorProfile,
     listing=listed_profiles,
+    search_fields=("user__display_name", "user__handle", "headline"),
     icon="user",
     base_widget_class=ProfileChooserWidget,
     choose_one_text="Choose a moderator",
@@ -144,6 +180,7 @@ room_chooser_viewset = TenantRowChooserViewSet(
     "room_chooser",
     model=Room,
     listing=listed_rooms,
+    search_fields=("name", "slug", "owner__display_name", "owner__handle"),
     icon="group",
     base_widget_class=RoomChooserWidget,
     choose_one_text="Choose a room",
@@ -154,6 +191,7 @@ topic_chooser_viewset = TenantRowChooserViewSet(
     "topic_chooser",
     model=Topic,
     listing=topics_of,
+    search_fields=("name", "slug"),
     icon="tag",
     choose_one_text="Choose a topic",
     choose_another_text="Choose another topic",

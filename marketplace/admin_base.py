@@ -23,6 +23,7 @@ from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.views.generic import FormView
 from django_scopes import scopes_disabled
+from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.menus import MenuItem
@@ -30,7 +31,8 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets.button import Button
+from wagtail.admin.widgets.button import Button, HeaderButton
+from wagtail.log_actions import LogFormatter
 from wagtail.permissions import policy_registry
 
 from config.errors import DomainError
@@ -180,7 +182,103 @@ def action_menu_items(request: HttpRequest, instance: Model, actions, namespace:
     ]
 
 
-class TenantIndexView(generic.IndexView):
+# --- Import and export --------------------------------------------------------------------------
+
+
+class ImportExportButtonsMixin:
+    """A list's "Import" button and its CSV/XLSX downloads (which keep the list's filters)."""
+
+    resource_classes: tuple[type, ...] = ()
+    transfer_namespace = ""
+
+    def _may(self, action: str) -> bool:
+        return may(self.request, self.model, action)
+
+    @cached_property
+    def header_buttons(self) -> list:
+        buttons = list(super().header_buttons)
+        if any(resource.importable for resource in self.resource_classes) and self._may("import"):
+            url = reverse(f"{self.transfer_namespace}:import")
+            buttons.append(HeaderButton("Import", url=url, icon_name="upload", priority=20))
+        return buttons
+
+    @cached_property
+    def header_more_buttons(self) -> list:
+        buttons = list(super().header_more_buttons)
+        if not (self.resource_classes and self._may("export")):
+            return buttons
+        url = reverse(f"{self.transfer_namespace}:export")
+        query = self.request.GET.copy()
+        for name in ("p", "export", "format", "resource"):
+            query.pop(name, None)
+        for position, resource in enumerate(self.resource_classes):
+            what = "" if position == 0 else f" {resource.label}"
+            for offset, file_format in enumerate(("csv", "xlsx")):
+                query["format"] = file_format
+                if position:
+                    query["resource"] = resource.name
+                buttons.append(
+                    Button(
+                        f"Download{what} as {file_format.upper()}",
+                        url=f"{url}?{query.urlencode()}",
+                        icon_name="download",
+                        priority=80 + 10 * position + offset,
+                    )
+                )
+        return buttons
+
+
+class ImportExportViewSetMixin:
+    """Adds `export` (and, when a resource is importable, `import`) URLs to a ModelViewSet.
+
+    `resource_class` is the screen's own rows; `more_resource_classes` are further files the screen
+    offers (the members screen also exports and imports moderator profiles). The screen's
+    permission policy decides with the "export" and "import" actions. The index view must mix in
+    ImportExportButtonsMixin.
+    """
+
+    resource_class: type | None = None
+    more_resource_classes: tuple[type, ...] = ()
+
+    @property
+    def resource_classes(self) -> tuple[type, ...]:
+        return tuple(filter(None, (self.resource_class, *self.more_resource_classes)))
+
+    @property
+    def importable(self) -> bool:
+        return any(resource.importable for resource in self.resource_classes)
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(
+            resource_classes=self.resource_classes, transfer_namespace=self.url_namespace, **kwargs
+        )
+
+    def get_urlpatterns(self) -> list:
+        patterns = super().get_urlpatterns()
+        if not self.resource_classes:
+            return patterns
+        from marketplace.admin_imports import transfer_urlpatterns  # its views build on this module
+
+        return [*patterns, *transfer_urlpatterns(self)]
+
+
+class ImportRowFormatter(LogFormatter):
+    label = "Import a row"
+
+    def format_message(self, log_entry) -> str:
+        data = log_entry.data or {}
+        return f"Imported from {data.get('file') or 'a file'}, row {data.get('row', '?')}"
+
+
+@hooks.register("register_log_actions")
+def register_import_log_actions(actions) -> None:
+    actions.register_action("lyceum.import.row")(ImportRowFormatter)
+    actions.register_action("lyceum.import.upload", "Upload a file to import", "File uploaded for import")
+    actions.register_action("lyceum.import.confirm", "Confirm an import", "Import confirmed")
+    actions.register_action("lyceum.import.finish", "Finish an import", "Import finished")
+
+
+class TenantIndexView(ImportExportButtonsMixin, generic.IndexView):
     object_actions: tuple[type[ObjectActionView], ...] = ()
     actions_namespace = ""
 
@@ -261,8 +359,9 @@ class AuditHistoryView(history.HistoryView):
         return tenant_rows(self.model, self.request)
 
 
-class TenantModelViewSet(ModelViewSet):
-    """A screen over tenant-owned rows: list, inspect, history, and the screen's own actions."""
+class TenantModelViewSet(ImportExportViewSetMixin, ModelViewSet):
+    """A screen over tenant-owned rows: list, inspect, history, the screen's own actions, and its
+    import and export when it names a `resource_class`."""
 
     index_view_class = TenantIndexView
     inspect_view_class = TenantInspectView

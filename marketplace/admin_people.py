@@ -27,7 +27,8 @@ from marketplace.admin_base import (
     TenantModelViewSet,
 )
 from marketplace.exceptions import MarketplaceError
-from marketplace.models import Membership
+from marketplace.models import MemberInvitation, Membership
+from marketplace.resources import MemberResource, ModeratorProfileResource
 from marketplace.roles import Role
 from marketplace.selectors import roles_of
 from marketplace.services.invitations import invite_member
@@ -80,7 +81,8 @@ class InviteForm(WagtailAdminModelForm):
     person = forms.CharField(
         label="Email address or @handle",
         max_length=254,
-        help_text="Someone who already has an account with a confirmed address.",
+        help_text="An address without a confirmed account gets an invitation to sign up; the role is "
+        "theirs once they confirm it.",
     )
 
     class Meta:
@@ -98,8 +100,24 @@ class InviteView(TenantCreateView):
         data = self.form.cleaned_data
         return invite_member(tenant, person=data["person"], role=data["role"], actor=self.request.user)
 
-    def get_success_message(self, instance: Membership) -> str:
-        return f"{instance.user} is now {instance.get_role_display().lower()} on {instance.tenant}."
+    def get_success_message(self, instance: Membership | MemberInvitation) -> str:
+        role = instance.get_role_display().lower()
+        if isinstance(instance, MemberInvitation):
+            return (
+                f"{instance.email} is invited as {role}: the role is theirs once they sign up and "
+                f"confirm the address (until {instance.expires_at:%Y-%m-%d})."
+            )
+        return f"{instance.user} is now {role} on {instance.tenant}."
+
+    def get_success_url(self) -> str:
+        if isinstance(self.object, MemberInvitation):
+            return reverse("member-invitations:index")
+        return super().get_success_url()
+
+    def get_success_buttons(self) -> list:
+        if isinstance(self.object, MemberInvitation):
+            return []  # nothing to edit: the invitation waits for its address to be confirmed
+        return super().get_success_buttons()
 
 
 class RolesForm(WagtailAdminModelForm):
@@ -219,6 +237,8 @@ class MemberViewSet(TenantModelViewSet):
     ]
     inspect_view_fields = ["user", "email", "tenant", "roles", "active", "created_at"]
     object_actions = (DeactivateView,)
+    resource_class = MemberResource
+    more_resource_classes = (ModeratorProfileResource,)  # profiles have no screen of their own
 
     def get_form_class(self, for_update: bool = False):
         return RolesForm if for_update else InviteForm
@@ -226,6 +246,8 @@ class MemberViewSet(TenantModelViewSet):
 
 register_permission_policy(
     Membership,
-    TenantAdminPolicy(Membership, actions=frozenset({"view", "add", "change", "deactivate"})),
+    TenantAdminPolicy(
+        Membership, actions=frozenset({"view", "add", "change", "deactivate", "export", "import"})
+    ),
 )
 member_viewset = MemberViewSet("members")

@@ -32,6 +32,7 @@ from marketplace.admin_base import (
     tenant_rows,
 )
 from marketplace.models import Registration, RegistrationStatus, User
+from marketplace.resources import RegistrationResource
 from marketplace.services import registrations as registration_services
 
 
@@ -249,9 +250,13 @@ class RegistrationViewSet(TenantModelViewSet):
         "tenant",
     ]
     object_actions = (ApproveRegistrationView, RejectRegistrationView, BanRegistrationView)
+    resource_class = RegistrationResource
 
 
 register_permission_policy(
-    Registration, TenantAdminPolicy(Registration, actions=frozenset({"view", "approve", "reject", "ban"}))
+    Registration,
+    TenantAdminPolicy(
+        Registration, actions=frozenset({"view", "approve", "reject", "ban", "export", "import"})
+    ),
 )
 registration_viewset = RegistrationViewSet("registrations")

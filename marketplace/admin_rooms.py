@@ -23,6 +23,7 @@ from marketplace.admin_base import (
     tenant_filterset,
 )
 from marketplace.models import PlanSubscription, Room, RoomStatus
+from marketplace.resources import RoomResource
 from marketplace.services.room_status import pause_room, resume_room
 from marketplace.services.rooms import update_room
 
@@ -174,6 +175,7 @@ class RoomViewSet(TenantModelViewSet):
         "tenant",
     ]
     object_actions = (PauseRoomView, ResumeRoomView)
+    resource_class = RoomResource
 
     def get_form_class(self, for_update: bool = False):
         return RoomForm
@@ -181,7 +183,8 @@ class RoomViewSet(TenantModelViewSet):
 
 register_permission_policy(PlanSubscription, TenantAdminPolicy(PlanSubscription))
 register_permission_policy(
-    Room, TenantAdminPolicy(Room, actions=frozenset({"view", "change", "pause", "resume"}))
+    Room,
+    TenantAdminPolicy(Room, actions=frozenset({"view", "change", "pause", "resume", "export", "import"})),
 )
 subscription_viewset = PlanSubscriptionViewSet("plan-subscriptions")
 room_viewset = RoomViewSet("rooms")

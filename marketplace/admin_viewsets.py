@@ -9,9 +9,11 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Site
 from wagtail.permissions import register_permission_policy
 
+from marketplace.admin_base import ImportExportButtonsMixin, ImportExportViewSetMixin
 from marketplace.models import Plan, Tenant
 from marketplace.models.plans import LIMIT_FIELDS
 from marketplace.permission_policies import TenantRolePermissionPolicy
+from marketplace.resources import PlanResource
 from marketplace.roles import Role
 from marketplace.services.tenants import create_tenant
 
@@ -107,8 +109,13 @@ class PlanCreateView(generic.CreateView):
         return form
 
 
-class PlanViewSet(ModelViewSet):
-    """Moderator plans, for this site's admins (and the platform owner, across sites)."""
+class PlanIndexView(ImportExportButtonsMixin, generic.IndexView):
+    """The plans list, with its Import button and CSV/XLSX downloads."""
+
+
+class PlanViewSet(ImportExportViewSetMixin, ModelViewSet):
+    """Moderator plans, for this site's admins (and the platform owner, across sites); their CSV/XLSX
+    export and import (the site's admins may take every action on plans, these included)."""
 
     model = Plan
     icon = "tag"
@@ -120,7 +127,9 @@ class PlanViewSet(ModelViewSet):
     search_fields = ["name", "slug"]
     form_fields = PLAN_FIELDS
     add_view_class = PlanCreateView
+    index_view_class = PlanIndexView
     inspect_view_enabled = True
+    resource_class = PlanResource
 
 
 register_permission_policy(Plan, TenantRolePermissionPolicy(Plan, roles=frozenset({Role.ADMIN})))

@@ -3,9 +3,10 @@
 Each notification is a template pair under site/templates/email/: `<name>.subject.txt` and
 `<name>.txt` (the plain-text body); the HTML part is the text laid out in the branded
 `email/layout.html` unless a `<name>.html` exists. Both get the site's `branding` (logo, colours,
-sender name) and `wording`; the sender shows the branding's sender name. The context is prepared
-when the event happens (plain strings, so the message survives the queue) and rendered in the
-recipient's language by the worker.
+sender name), `wording` and the `LANGUAGE_CODE` they are written in; the sender shows the
+branding's sender name. The context is prepared when the event happens (plain strings, so the
+message survives the queue) and rendered in the recipient's language by the worker. The back
+office previews every email with `render_email` too (cms.email_previews).
 """
 
 from __future__ import annotations
@@ -40,18 +41,31 @@ def _plain(name: str, context: dict[str, Any]) -> str:
     return get_template(name).template.render(Context(context, autoescape=False))
 
 
+def message_context(context: dict[str, Any], user: User | None = None) -> dict[str, Any]:
+    """The context as it travels through the queue: the recipient's short name, then plain values
+    (strings, booleans, integers, None)."""
+    context = {"name": user.get_short_name() if user is not None else "", **context}
+    return {
+        key: value if isinstance(value, (bool, int)) or value is None else str(value)
+        for key, value in context.items()
+    }
+
+
 def render_email(
     template: str, tenant: Tenant, context: dict[str, Any], language: str = ""
 ) -> EmailMultiAlternatives:
+    """The message (without recipients) as it is sent; the back office's previews show the same."""
     branding = branding_for_tenant(tenant)
+    language = language or settings.LANGUAGE_CODE
     full = {
         "tenant_name": tenant.name,
         "site_url": tenant.root_url,
         "branding": branding,
         "wording": branding.wording,
+        "LANGUAGE_CODE": language,
         **context,
     }
-    with translation.override(language or settings.LANGUAGE_CODE):
+    with translation.override(language):
         subject = _plain(f"email/{template}.subject.txt", full).strip()
         text = _plain(f"email/{template}.txt", full)
         html = render_to_string([f"email/{template}.html", "email/layout.html"], {**full, "body": text})
@@ -80,10 +94,6 @@ def notify(
     """Queue an email to the user (or to a bare address) once the current transaction commits."""
     to = user.email if user is not None else email
     language = getattr(user, "language", "") or ""
-    context = {"name": user.get_short_name() if user is not None else "", **context}
-    context = {
-        key: value if isinstance(value, (bool, int)) or value is None else str(value)
-        for key, value in context.items()
-    }
+    context = message_context(context, user)
     tenant_id = tenant.pk
     transaction.on_commit(lambda: send_notification.send(template, tenant_id, to, language, context))

@@ -64,3 +64,22 @@ def renew_room_subscriptions() -> None:
 
 # Actors defined outside this module, imported so workers register them.
 from marketplace import notifications  # noqa: E402, F401
+
+# Imports from the back office: a check of every row (a dry run), then the confirmed import.
+IMPORT_TIME_LIMIT_MS = 60 * 60 * 1000
+
+
+@dramatiq.actor(max_retries=3, time_limit=IMPORT_TIME_LIMIT_MS)
+def preview_import(tenant_id: int, job_id: int) -> None:
+    """Check an uploaded file row by row without keeping any change (safe to run again)."""
+    from marketplace.services.imports import run_preview
+
+    run_preview(tenant_id, job_id)
+
+
+@dramatiq.actor(max_retries=3, time_limit=IMPORT_TIME_LIMIT_MS)
+def run_import(tenant_id: int, job_id: int) -> None:
+    """Import a checked file in one transaction; a second delivery finds it done and stops."""
+    from marketplace.services.imports import run_import as import_rows
+
+    import_rows(tenant_id, job_id)

@@ -93,6 +93,9 @@ def register_marketplace_group():
 @hooks.register("register_log_actions")
 def register_back_office_log_actions(actions) -> None:
     actions.register_action("lyceum.member.invite", "Invite member", "Member invited")
+    actions.register_action("lyceum.member.reinvite", "Invite again", "Invitation sent again")
+    actions.register_action("lyceum.member.invitation_cancel", "Cancel invitation", "Invitation canceled")
+    actions.register_action("lyceum.member.invitation_accept", "Accept invitation", "Invitation accepted")
     actions.register_action("lyceum.member.roles", "Change roles", "Roles changed")
     actions.register_action("lyceum.user.deactivate", "Deactivate account", "Account deactivated")
     actions.register_action("lyceum.room.pause", "Pause room", "Room paused")

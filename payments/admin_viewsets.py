@@ -26,6 +26,7 @@ from marketplace.admin_base import (
 from payments.admin_adjustments import adjustment_viewset
 from payments.admin_payouts import payout_viewset
 from payments.models import Account, Entry, Payment, Posting, WebhookEvent
+from payments.resources import LedgerPostingResource, PaymentResource
 
 # --- Accounts ------------------------------------------------------------------------------------
 
@@ -118,6 +119,7 @@ class EntryViewSet(TenantModelViewSet):
         "tenant",
         "postings",
     ]
+    resource_class = LedgerPostingResource  # export only: the ledger is never imported
 
 
 # --- Payments and webhook events -----------------------------------------------------------------
@@ -160,6 +162,7 @@ class PaymentViewSet(TenantModelViewSet):
         "public_id",
         "tenant",
     ]
+    resource_class = PaymentResource  # export only
 
 
 class WebhookEventViewSet(TenantModelViewSet):
@@ -192,8 +195,8 @@ class WebhookEventViewSet(TenantModelViewSet):
 
 
 register_permission_policy(Account, TenantAdminPolicy(Account))
-register_permission_policy(Entry, TenantAdminPolicy(Entry))
-register_permission_policy(Payment, TenantAdminPolicy(Payment))
+register_permission_policy(Entry, TenantAdminPolicy(Entry, actions=frozenset({"view", "export"})))
+register_permission_policy(Payment, TenantAdminPolicy(Payment, actions=frozenset({"view", "export"})))
 register_permission_policy(WebhookEvent, TenantAdminPolicy(WebhookEvent))
 account_viewset = AccountViewSet("ledger-accounts")
 entry_viewset = EntryViewSet("ledger-entries")

@@ -360,6 +360,8 @@ PLAN_REMINDER_DAYS = env.int("PLAN_REMINDER_DAYS", default=3)
 # Registrations: a paid registration awaiting approval holds the money this long at most; a
 # one-time fee is refunded on cancel until this many hours before the room's next session.
 REGISTRATION_APPROVAL_DAYS = env.int("REGISTRATION_APPROVAL_DAYS", default=7)
+# An invitation to a site for an address without a confirmed account stays open this many days.
+MEMBER_INVITATION_DAYS = env.int("MEMBER_INVITATION_DAYS", default=30)
 REGISTRATION_REFUND_CUTOFF_HOURS = env.int("REGISTRATION_REFUND_CUTOFF_HOURS", default=24)
 ROOM_SUBSCRIPTION_REMINDER_DAYS = env.int("ROOM_SUBSCRIPTION_REMINDER_DAYS", default=3)
 

@@ -20,9 +20,11 @@ def join_tenant_on_signup(sender, request, user, **kwargs) -> None:
     from allauth.account.models import EmailAddress
 
     from marketplace.services.access_lists import claim_invitations
+    from marketplace.services.invitations import claim_member_invitations
 
     for address in EmailAddress.objects.filter(user=user, verified=True):
         claim_invitations(user, address.email)
+        claim_member_invitations(user, address.email)
 
 
 @receiver(user_logged_in)
@@ -37,7 +39,10 @@ def join_tenant_on_login(sender, request, user, **kwargs) -> None:
 
 @receiver(email_confirmed)
 def claim_room_invitations(sender, request, email_address, **kwargs) -> None:
-    """Private-room invitations sent to this address now belong to its confirmed owner."""
+    """Invitations sent to this address (private rooms, roles on sites) now belong to its
+    confirmed owner."""
     from marketplace.services.access_lists import claim_invitations
+    from marketplace.services.invitations import claim_member_invitations
 
     claim_invitations(email_address.user, email_address.email)
+    claim_member_invitations(email_address.user, email_address.email)

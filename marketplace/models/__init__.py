@@ -1,3 +1,5 @@
+from marketplace.models.imports import ImportFormat, ImportJob, ImportStatus
+from marketplace.models.invitations import MemberInvitation
 from marketplace.models.plans import BillingPeriod, Plan, PlanSubscription, SubscriptionStatus
 from marketplace.models.profiles import ModeratorProfile, ProfileVisibility, Topic
 from marketplace.models.registrations import (
@@ -19,7 +21,11 @@ __all__ = [
     "ApiToken",
     "BillingPeriod",
     "FeeModel",
+    "ImportFormat",
+    "ImportJob",
+    "ImportStatus",
     "ListKind",
+    "MemberInvitation",
     "Membership",
     "ModeratorProfile",
     "Plan",

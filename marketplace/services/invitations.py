@@ -1,19 +1,23 @@
 """Inviting people to a site with a role, from the back office.
 
-The person is named by @handle or by email, and an email matches an account only once that account
+The person is named by @handle or by email. An email matches an account only once that account
 has confirmed the address (as private-room invitations do), so nobody gains a role by signing up
-with someone else's address. Only people who already have an account can be invited: keeping a
-role for an address until its owner signs up needs a stored invitation per site, email and role,
-which the data model does not have yet.
+with someone else's address. An address without such an account gets a stored invitation and an
+email asking them to sign up with it; the role is theirs as soon as they confirm the address
+(through the confirmation link, or at once when Google vouches for it), on whichever account.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
-from django_scopes import scope
+from django.utils import timezone
+from django_scopes import scope, scopes_disabled
 
 from marketplace.exceptions import MarketplaceError
-from marketplace.models import Membership, Tenant, User
+from marketplace.models import MemberInvitation, Membership, Tenant, User
 from marketplace.notifications import notify
 from marketplace.roles import STAFF_ROLES, Role
 from marketplace.services.access_lists import resolve_person
@@ -21,33 +25,29 @@ from marketplace.services.audit import audit
 from marketplace.services.memberships import grant_role
 
 
-class NoAccountYet(MarketplaceError):
-    code = "no_account"
+class InvitationRefused(MarketplaceError):
+    code = "invitation_refused"
     status = 409
     field = "person"
 
 
-def _refusal_for(email: str, tenant: Tenant) -> NoAccountYet:
-    if User.objects.filter(email__iexact=email).exists():
-        return NoAccountYet(
-            f"The account of {email} has not confirmed its address yet: ask them to confirm it "
-            "(or give their @handle), then invite them again."
-        )
-    return NoAccountYet(
-        f"Nobody has an account with {email} yet: ask them to sign up on {tenant.name} first, "
-        "then invite them again."
-    )
+class InvitationClosed(MarketplaceError):
+    code = "invitation_closed"
+    status = 409
 
 
 @transaction.atomic
-def invite_member(tenant: Tenant, *, person: str, role: Role | str, actor: User) -> Membership:
-    """Give an existing account the role on the site and tell them by email."""
+def invite_member(
+    tenant: Tenant, *, person: str, role: Role | str, actor: User
+) -> Membership | MemberInvitation:
+    """Give an account the role and tell them; an address with no confirmed account gets an
+    invitation instead (inviting it again extends and re-sends the open one)."""
     role = Role(role)
     user, email = resolve_person(person)
     if user is None:
-        raise _refusal_for(email, tenant)
+        return _invite_address(tenant, email=email, role=role, actor=actor)
     if not user.is_active:
-        raise NoAccountYet(f"{user.handle}'s account is deactivated.")
+        raise InvitationRefused(f"{user.handle}'s account is deactivated.")
     membership = grant_role(user, tenant, role, actor=actor)
     with scope(tenant=tenant):
         anchor = Membership.objects.get(tenant=tenant, user=user, role=Role.ATTENDEE)
@@ -60,5 +60,69 @@ def invite_member(tenant: Tenant, *, person: str, role: Role | str, actor: User)
         role=role.label.lower(),
         inviter=actor.get_short_name(),
         back_office=role in STAFF_ROLES,
+        has_account=True,
     )
     return membership
+
+
+def _invite_address(tenant: Tenant, *, email: str, role: Role, actor: User) -> MemberInvitation:
+    now = timezone.now()
+    expires = now + timedelta(days=settings.MEMBER_INVITATION_DAYS)
+    with scope(tenant=tenant):
+        invitation = (
+            MemberInvitation.objects.select_for_update()
+            .filter(tenant=tenant, email=email, role=role, accepted_at=None, canceled_at=None)
+            .first()
+        )
+        if invitation is None:
+            invitation = MemberInvitation.objects.create(
+                tenant=tenant, email=email, role=role, invited_by=actor, created_at=now, expires_at=expires
+            )
+            audit(invitation, "lyceum.member.invite", actor=actor, role=role.value, email=email)
+        else:
+            invitation.invited_by, invitation.expires_at = actor, expires
+            invitation.save(update_fields=["invited_by", "expires_at"])
+            audit(invitation, "lyceum.member.reinvite", actor=actor, role=role.value, email=email)
+    notify(
+        "member_invitation",
+        tenant=tenant,
+        email=email,
+        role=role.label.lower(),
+        inviter=actor.get_short_name(),
+        back_office=role in STAFF_ROLES,
+        has_account=False,
+        email_address=email,
+        expires=expires.date().isoformat(),
+    )
+    return invitation
+
+
+def cancel_invitation(invitation: MemberInvitation, *, actor: User) -> MemberInvitation:
+    with scope(tenant=invitation.tenant), transaction.atomic():
+        invitation = MemberInvitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.state != "open":
+            raise InvitationClosed(f"This invitation is already {invitation.state}.")
+        invitation.canceled_at = timezone.now()
+        invitation.save(update_fields=["canceled_at"])
+        audit(invitation, "lyceum.member.invitation_cancel", actor=actor)
+    return invitation
+
+
+def claim_member_invitations(user: User, email: str) -> int:
+    """The address is now confirmed on this account: open invitations to it (on every site) grant
+    their roles. Expired ones stay as they are; the site can invite again."""
+    now = timezone.now()
+    claimed = 0
+    if not user.is_active:
+        return 0
+    with scopes_disabled(), transaction.atomic():
+        open_ones = MemberInvitation.objects.select_for_update(of=("self",)).filter(
+            email=email.lower(), accepted_at=None, canceled_at=None, expires_at__gt=now
+        )
+        for invitation in open_ones.select_related("tenant", "invited_by"):
+            grant_role(user, invitation.tenant, invitation.role, actor=invitation.invited_by)
+            invitation.accepted_at, invitation.accepted_by = now, user
+            invitation.save(update_fields=["accepted_at", "accepted_by"])
+            audit(invitation, "lyceum.member.invitation_accept", actor=user)
+            claimed += 1
+    return claimed

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django_scopes import scope
 
-from marketplace.models import Tenant
+from marketplace.models import Tenant, User
 from marketplace.notifications import notify
 from marketplace.services.audit import audit
 from payments.models import BillingReminder, BillingSettings, ReminderKind, TenantBilling
@@ -63,6 +63,20 @@ def placeholder_values(
     }
 
 
+def reminder_context(settings: BillingSettings, values: Mapping[str, str], admin: User) -> dict[str, str]:
+    """The reminder's title and body for one admin: the owner's text with the placeholders filled."""
+    personal = {**values, "name": admin.get_short_name()}
+    return {
+        "subject": fill_placeholders(settings.reminder_subject, personal),
+        "body": fill_placeholders(settings.reminder_body, personal),
+    }
+
+
+def suspended_context(values: Mapping[str, str]) -> dict[str, str]:
+    """The suspension notice's values (its template has the site's name as `tenant_name`)."""
+    return {key: value for key, value in values.items() if key != "tenant"}
+
+
 def _record_once(tenant: Tenant, kind: str, period_end: datetime, days_before: int) -> BillingReminder | None:
     """The reminder row if this call is the first to claim it; None if it was sent already."""
     try:
@@ -98,13 +112,11 @@ def _remind_before_expiry(
         values = placeholder_values(tenant, billing, status, now=now)
         admins = tenant_admins(tenant)
         for admin in admins:
-            personal = {**values, "name": admin.get_short_name()}
             notify(
                 "tenant_billing_reminder",
                 tenant=tenant,
                 user=admin,
-                subject=fill_placeholders(settings.reminder_subject, personal),
-                body=fill_placeholders(settings.reminder_body, personal),
+                **reminder_context(settings, values, admin),
             )
         record.recipients = len(admins)
         record.save(update_fields=["recipients"])
@@ -120,8 +132,7 @@ def _notify_suspended(billing: TenantBilling, status: BillingStatus, now: dateti
         record = _record_once(tenant, ReminderKind.SUSPENDED, status.expires_at, 0)
         if record is None:
             return 0
-        values = placeholder_values(tenant, billing, status, now=now)
-        values.pop("tenant")  # the template has the site's name as tenant_name
+        values = suspended_context(placeholder_values(tenant, billing, status, now=now))
         admins = tenant_admins(tenant)
         for admin in admins:
             notify("tenant_billing_suspended", tenant=tenant, user=admin, **values)

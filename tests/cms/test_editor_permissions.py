@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -188,6 +189,30 @@ def test_row_choosers_offer_only_this_tenants_listed_rows(tenant, other_tenant, 
     assert "@ours" in listing and "@theirs" not in listing and "@hidden" not in listing
     chosen = client.get(reverse("moderator_profile_chooser:chosen", args=[their_profile.pk]))
     assert chosen.status_code == 404
+
+
+def test_row_choosers_search_their_sites_listed_rows_by_name(tenant, other_tenant, editor):
+    ada, _ = content.moderator(tenant, "ada", "Ada Lovelace")
+    alan, _ = content.moderator(tenant, "alan", "Alan Turing")
+    content.moderator(other_tenant, "adabeta", "Ada Beta")
+    content.room(ada, tenant, "Poetry circle")
+    content.room(alan, tenant, "Algebra for beginners")
+    client = content.visitor(tenant, editor)
+
+    def results(chooser: str, q: str) -> str:
+        response = client.get(reverse(f"{chooser}:choose_results"), {"q": q})
+        assert response.status_code == 200
+        return response.content.decode()
+
+    def handles(q: str) -> set[str]:
+        return set(re.findall(r"@[a-z0-9-]+\b", results("moderator_profile_chooser", q)))
+
+    assert handles("ada love") == {"@ada"}
+    assert handles("@ALAN") == {"@alan"}
+    rooms = results("room_chooser", "algebra")
+    assert "Algebra for beginners" in rooms and "Poetry circle" not in rooms
+    by_host = results("room_chooser", "lovelace")  # the host's name finds their rooms
+    assert "Poetry circle" in by_host and "Algebra for beginners" not in by_host
 
 
 def test_editor_edits_their_sites_menus_only(tenant, other_tenant, editor):
