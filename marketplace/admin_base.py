@@ -23,16 +23,14 @@ from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.views.generic import FormView
 from django_scopes import scopes_disabled
-from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.views import generic
-from wagtail.admin.views.generic import history
+from wagtail.admin.views.generic import history, usage
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, HeaderButton
-from wagtail.log_actions import LogFormatter
 from wagtail.permissions import policy_registry
 
 from config.errors import DomainError
@@ -262,22 +260,6 @@ class ImportExportViewSetMixin:
         return [*patterns, *transfer_urlpatterns(self)]
 
 
-class ImportRowFormatter(LogFormatter):
-    label = "Import a row"
-
-    def format_message(self, log_entry) -> str:
-        data = log_entry.data or {}
-        return f"Imported from {data.get('file') or 'a file'}, row {data.get('row', '?')}"
-
-
-@hooks.register("register_log_actions")
-def register_import_log_actions(actions) -> None:
-    actions.register_action("lyceum.import.row")(ImportRowFormatter)
-    actions.register_action("lyceum.import.upload", "Upload a file to import", "File uploaded for import")
-    actions.register_action("lyceum.import.confirm", "Confirm an import", "Import confirmed")
-    actions.register_action("lyceum.import.finish", "Finish an import", "Import finished")
-
-
 class TenantIndexView(ImportExportButtonsMixin, generic.IndexView):
     object_actions: tuple[type[ObjectActionView], ...] = ()
     actions_namespace = ""
@@ -350,6 +332,16 @@ class TenantCreateView(ServiceErrorsMixin, generic.CreateView):
     pass
 
 
+class TenantDeleteView(generic.DeleteView):
+    def get_queryset(self) -> QuerySet:
+        return tenant_rows(self.model, self.request)
+
+
+class TenantUsageView(usage.UsageView):
+    def get_object(self) -> Model:
+        return get_object_or_404(tenant_rows(self.model, self.request), pk=unquote(str(self.pk)))
+
+
 class AuditHistoryView(history.HistoryView):
     """The audit trail of a row, readable by everyone who may see the row (read-only screens too)."""
 
@@ -368,6 +360,10 @@ class TenantModelViewSet(ImportExportViewSetMixin, ModelViewSet):
     edit_view_class = TenantEditView
     add_view_class = TenantCreateView
     history_view_class = AuditHistoryView
+    # Every view that loads a row by its id reads it from the request's tenant's rows, not only
+    # through the scoped manager (some models, webhook events, have none).
+    delete_view_class = TenantDeleteView
+    usage_view_class = TenantUsageView
     inspect_view_enabled = True
     copy_view_enabled = False
     # The reference index would re-index every saved row (ledger accounts change on every posting).

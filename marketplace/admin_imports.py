@@ -26,6 +26,7 @@ from django.views.generic import FormView, TemplateView, View
 from django_scopes import scopes_disabled
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.log_actions import LogFormatter
 
 from config.errors import DomainError
 from marketplace.admin_base import may, tenant_rows
@@ -312,3 +313,18 @@ def transfer_urlpatterns(viewset: Any) -> list:
         ("import/<uuid:job>/confirm/", ImportConfirmView, "import-confirm"),
     ]
     return [*patterns, *(path(route, view.as_view(**shared), name=name) for route, view, name in views)]
+
+
+class ImportRowFormatter(LogFormatter):
+    label = "Import a row"
+
+    def format_message(self, log_entry) -> str:
+        data = log_entry.data or {}
+        return f"Imported from {data.get('file') or 'a file'}, row {data.get('row', '?')}"
+
+
+def register_import_log_actions(actions) -> None:
+    actions.register_action("lyceum.import.row")(ImportRowFormatter)
+    actions.register_action("lyceum.import.upload", "Upload a file to import", "File uploaded for import")
+    actions.register_action("lyceum.import.confirm", "Confirm an import", "Import confirmed")
+    actions.register_action("lyceum.import.finish", "Finish an import", "Import finished")

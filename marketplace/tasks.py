@@ -62,6 +62,15 @@ def renew_room_subscriptions() -> None:
     logger.info("Room subscriptions: %s unanswered rejected, %s reminded, %s.", rejected, reminded, outcomes)
 
 
+@cron("43 3 * * *")
+@dramatiq.actor(max_retries=3)
+def purge_import_jobs() -> None:
+    """Daily: uploaded files hold people's data, so they go once IMPORT_JOB_KEEP_DAYS have passed."""
+    from marketplace.services.imports import purge_old_jobs
+
+    logger.info("Removed %s old import jobs.", purge_old_jobs())
+
+
 # Actors defined outside this module, imported so workers register them.
 from marketplace import notifications  # noqa: E402, F401
 

@@ -111,3 +111,10 @@ def _register_registration_bulk_actions() -> None:
 
 
 _register_registration_bulk_actions()
+
+
+@hooks.register("register_log_actions")
+def register_import_log_actions(actions) -> None:
+    from marketplace.admin_imports import register_import_log_actions as register
+
+    register(actions)

@@ -362,6 +362,8 @@ PLAN_REMINDER_DAYS = env.int("PLAN_REMINDER_DAYS", default=3)
 REGISTRATION_APPROVAL_DAYS = env.int("REGISTRATION_APPROVAL_DAYS", default=7)
 # An invitation to a site for an address without a confirmed account stays open this many days.
 MEMBER_INVITATION_DAYS = env.int("MEMBER_INVITATION_DAYS", default=30)
+# Import jobs (with the files uploaded for them) are deleted after this many days.
+IMPORT_JOB_KEEP_DAYS = env.int("IMPORT_JOB_KEEP_DAYS", default=30)
 REGISTRATION_REFUND_CUTOFF_HOURS = env.int("REGISTRATION_REFUND_CUTOFF_HOURS", default=24)
 ROOM_SUBSCRIPTION_REMINDER_DAYS = env.int("ROOM_SUBSCRIPTION_REMINDER_DAYS", default=3)
 

@@ -12,8 +12,10 @@ is not visible to the status page until it ends) and in the job's row once it ha
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
@@ -222,3 +224,13 @@ def run_import(tenant_id: int, job_id: int) -> None:
         job.save()
         counts = {"new": job.new_rows, "updated": job.updated_rows, "skipped": job.skipped_rows}
         audit(job, "lyceum.import.finish", actor=job.confirmed_by, status=job.status, **counts)
+
+
+def purge_old_jobs(*, now: Any = None) -> int:
+    """Delete the jobs (and the files they keep) older than IMPORT_JOB_KEEP_DAYS, except those a
+    worker is busy with; the rows they imported keep their history. Returns how many went."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.IMPORT_JOB_KEEP_DAYS)
+    busy = (ImportStatus.PREVIEWING, ImportStatus.IMPORTING)
+    with scopes_disabled():
+        deleted, _ = ImportJob.objects.filter(created_at__lt=cutoff).exclude(status__in=busy).delete()
+    return deleted

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 from decimal import Decimal
 
 import openpyxl
@@ -12,6 +13,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 from djmoney.money import Money
 from wagtail.admin.viewsets import viewsets as admin_viewsets
@@ -36,6 +38,7 @@ from marketplace.services.rooms import create_room
 from marketplace.services.topics import create_topic
 from marketplace.spreadsheets import read_table
 from marketplace.tabular import NotImportable
+from marketplace.tasks import purge_import_jobs
 from payments.resources import LedgerPostingResource, PaymentResource
 from tests.backoffice.conftest import _adjustment, _payment, moderator_on_plan, sign_in
 from tests.factories import UserFactory, make_member
@@ -594,3 +597,16 @@ def test_a_moderator_on_another_plan_is_matched_by_handle(tenant, admin_user):
     job = upload(client, "rooms", csv_file("owner,slug,name", "@Sam,intro,Intro", "zed,intro,Intro"))
     assert outcomes(job) == ["new", "error"]
     assert "Only moderators can host rooms here" in messages_of(job, 3)[0]
+
+
+def test_old_import_jobs_and_their_files_are_deleted_after_the_keeping_period(tenant, admin_user, amy):
+    client = sign_in(tenant, admin_user)
+    old = upload(client, "members", csv_file("email,roles", "amy@example.com,attendee"), resource="members")
+    recent = upload(client, "members", csv_file("email", "amy@example.com"), resource="members")
+    with scopes_disabled():
+        ImportJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=31))
+        ImportJob.objects.filter(pk=recent.pk).update(created_at=timezone.now() - timedelta(days=29))
+    purge_import_jobs.fn()
+    with scopes_disabled():
+        assert list(ImportJob.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert client.get(f"/cms/members/import/{old.public_id}/").status_code == 404

@@ -18,7 +18,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from cms.branding.context import branding_for_tenant
-from cms.email_previews import KINDS, cast_for, kind_named, render_preview
+from cms.email_previews import KINDS, kind_named, render_preview
+from cms.email_samples import cast_for
 from marketplace.notifications import notify
 from marketplace.roles import Role
 from tests.cms import branding_fixtures
