@@ -532,6 +532,8 @@ def start_server(
     """gunicorn on loopback; its output (Django's request warnings among it) goes to `log`."""
     env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE=settings_module)
     env["CACHE_URL"] = server_cache_url()
+    # As in production (README): a connection per worker kept open, not one opened per request.
+    env.setdefault("DATABASE_CONN_MAX_AGE", "60")
     # Every request comes from 127.0.0.1: the per-client API limit would answer most of them 429.
     env["API_USER_THROTTLE_RATE"] = "1000000000/hour"
     if not search_cache:
@@ -760,6 +762,7 @@ def main(argv: list[str] | None = None) -> int:
         "baseline_path": args.baseline_path,
         "search_params": args.search_params,
         "search_cache": "off" if args.no_search_cache else server_cache_url(),
+        "database_conn_max_age": os.environ.get("DATABASE_CONN_MAX_AGE", "60"),
         "distinct_queries": len(SUBJECTS + FIRST_NAMES + LAST_NAMES + FORMATS),
         "profiles": args.profiles,
         "rooms": args.rooms,
