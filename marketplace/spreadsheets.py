@@ -23,6 +23,9 @@ from conferencing.pages import safe_cell
 from marketplace.models import ImportFormat
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+MAX_XLSX_UNPACKED_BYTES = 64 * 1024 * 1024
+MAX_ROWS = 100_000  # with the header
+MAX_COLUMNS = 200
 XLSX_MAGIC = b"PK\x03\x04"
 CONTENT_TYPES = {
     ImportFormat.CSV: "text/csv; charset=utf-8",
@@ -73,20 +76,51 @@ def _csv_rows(content: bytes) -> list[list[Any]]:
     except csv.Error:
         delimiter = ","
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as error:
         raise FileProblem(f"The CSV file cannot be read: {error}.") from None
+    if len(rows) > MAX_ROWS:
+        raise FileProblem(f"The file has more than {MAX_ROWS:,} rows: split it into smaller files.")
+    return rows
+
+
+def _check_unpacked_size(content: bytes) -> None:
+    """An XLSX file is a zip: refuse one that unpacks to far more than any real import."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile:
+        raise FileProblem(
+            "This is not a valid XLSX file: save it again from your spreadsheet program."
+        ) from None
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise FileProblem(
+            f"This spreadsheet unpacks to more than {MAX_XLSX_UNPACKED_BYTES // 2**20} MB: "
+            "split it into smaller files, or save it as CSV."
+        )
 
 
 def _xlsx_rows(content: bytes) -> list[list[Any]]:
     import openpyxl
 
+    _check_unpacked_size(content)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it skips
             book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
             try:
-                return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+                sheet = book.worksheets[0]
+                # The sheet's declared size may be anything (A1:XFD1048576): read the cells it has,
+                # never more than MAX_COLUMNS wide or MAX_ROWS long.
+                sheet.reset_dimensions()
+                rows = []
+                for row in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
+                    if len(rows) == MAX_ROWS:
+                        raise FileProblem(
+                            f"The file has more than {MAX_ROWS:,} rows: split it into smaller files."
+                        )
+                    rows.append(list(row))
+                return rows
             finally:
                 book.close()
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError, TypeError):

@@ -31,7 +31,7 @@ from import_export import fields, resources, widgets
 
 from conferencing.pages import FORMULA_STARTS
 from config.errors import DomainError
-from marketplace.models import Tenant, User
+from marketplace.models import Membership, Tenant, User
 from marketplace.services.audit import audit
 from marketplace.spreadsheets import blank, export_cell
 
@@ -349,6 +349,23 @@ def account_by_email(row: Row, column_name: str = "email") -> tuple[str, User | 
     """The row's email address and the account that has it (any case), if any."""
     email = row.email(column_name)
     return email, (User.objects.filter(email__iexact=email).first() if email else None)
+
+
+def member_by_email(row: Row, tenant: Tenant, column_name: str = "email") -> tuple[str, User | None]:
+    """The row's email address and the member of the site who has it (any case), if any.
+
+    Only the site's own members are looked up, so a row's outcome never tells whether someone
+    has an account elsewhere on the platform."""
+    email = row.email(column_name)
+    if not email:
+        return email, None
+    members = Membership.objects.filter(tenant=tenant).values("user_id")
+    return email, User.objects.filter(email__iexact=email, pk__in=members).first()
+
+
+def member_by_handle(handle: str, tenant: Tenant) -> User | None:
+    members = Membership.objects.filter(tenant=tenant).values("user_id")
+    return User.objects.filter(handle__iexact=handle, pk__in=members).first()
 
 
 def differing(current: dict[str, Any], wanted: dict[str, Any]) -> dict[str, Any]:

@@ -62,10 +62,11 @@ def renew_room_subscriptions() -> None:
     logger.info("Room subscriptions: %s unanswered rejected, %s reminded, %s.", rejected, reminded, outcomes)
 
 
-@cron("43 3 * * *")
+@cron("43 * * * *")
 @dramatiq.actor(max_retries=3)
 def purge_import_jobs() -> None:
-    """Daily: uploaded files hold people's data, so they go once IMPORT_JOB_KEEP_DAYS have passed."""
+    """Hourly: fail the jobs a worker gave up on; delete jobs (and the files, which hold people's
+    data) once IMPORT_JOB_KEEP_DAYS have passed."""
     from marketplace.services.imports import purge_old_jobs
 
     logger.info("Removed %s old import jobs.", purge_old_jobs())
@@ -74,11 +75,12 @@ def purge_import_jobs() -> None:
 # Actors defined outside this module, imported so workers register them.
 from marketplace import notifications  # noqa: E402, F401
 
-# Imports from the back office: a check of every row (a dry run), then the confirmed import.
-IMPORT_TIME_LIMIT_MS = 60 * 60 * 1000
+# Imports from the back office: a check of every row (a dry run), then the confirmed import. A job
+# that fails is not retried (an hour-long import would run again and again): the hourly purge
+# marks one its worker gave up on as failed, and the admin uploads the file again.
 
 
-@dramatiq.actor(max_retries=3, time_limit=IMPORT_TIME_LIMIT_MS)
+@dramatiq.actor(max_retries=0, time_limit=settings.IMPORT_TIME_LIMIT_MS)
 def preview_import(tenant_id: int, job_id: int) -> None:
     """Check an uploaded file row by row without keeping any change (safe to run again)."""
     from marketplace.services.imports import run_preview
@@ -86,7 +88,7 @@ def preview_import(tenant_id: int, job_id: int) -> None:
     run_preview(tenant_id, job_id)
 
 
-@dramatiq.actor(max_retries=3, time_limit=IMPORT_TIME_LIMIT_MS)
+@dramatiq.actor(max_retries=0, time_limit=settings.IMPORT_TIME_LIMIT_MS)
 def run_import(tenant_id: int, job_id: int) -> None:
     """Import a checked file in one transaction; a second delivery finds it done and stops."""
     from marketplace.services.imports import run_import as import_rows

@@ -35,6 +35,9 @@ def _sync(model: type[Model], tenant: Tenant, pks: set[int]) -> None:
             backend.add_bulk(model, present)
         for pk in gone:
             backend.delete(model(pk=pk))
+        # Make the writes searchable before cached answers are dropped (Elasticsearch and
+        # OpenSearch show them only after a refresh; the database backend at once).
+        backend.refresh_indexes()
     match_cache.advance(tenant.pk)
 
 

@@ -51,3 +51,13 @@ def test_production_passes_check_deploy_without_warnings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_answers_the_health_check_over_plain_http(tmp_path):
+    probe = (
+        "from django.test import Client; c = Client(HTTP_HOST='lyceum.example.com'); "
+        "print(c.get('/healthz').status_code, c.get('/accounts/login/').status_code)"
+    )
+    result = run_manage("shell", "-c", probe, tmp_path=tmp_path, DJANGO_SECRET_KEY=secrets.token_urlsafe(64))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["200", "301"]  # every other page moves to HTTPS

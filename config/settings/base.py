@@ -364,6 +364,8 @@ REGISTRATION_APPROVAL_DAYS = env.int("REGISTRATION_APPROVAL_DAYS", default=7)
 MEMBER_INVITATION_DAYS = env.int("MEMBER_INVITATION_DAYS", default=30)
 # Import jobs (with the files uploaded for them) are deleted after this many days.
 IMPORT_JOB_KEEP_DAYS = env.int("IMPORT_JOB_KEEP_DAYS", default=30)
+# The longest a check or an import of a file may run before its worker stops it.
+IMPORT_TIME_LIMIT_MS = 60 * 60 * 1000
 REGISTRATION_REFUND_CUTOFF_HOURS = env.int("REGISTRATION_REFUND_CUTOFF_HOURS", default=24)
 ROOM_SUBSCRIPTION_REMINDER_DAYS = env.int("ROOM_SUBSCRIPTION_REMINDER_DAYS", default=3)
 

@@ -59,6 +59,9 @@ class ImportJob(models.Model):
     failure = models.CharField(max_length=500, blank=True, help_text="Why the whole job stopped, if it did.")
     created_at = models.DateTimeField(auto_now_add=True)
     previewed_at = models.DateTimeField(null=True, blank=True)
+    step_started_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the running check or import began (a stalled one is failed)."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedManager(tenant="tenant")

@@ -25,6 +25,8 @@ from marketplace.tabular import (
     account_by_email,
     column,
     differing,
+    member_by_email,
+    member_by_handle,
     register,
 )
 
@@ -224,16 +226,19 @@ class ModeratorProfileResource(TenantResource):
     def find(self, row: Row) -> tuple[ModeratorProfile, bool]:
         email, handle = row.text("email"), normalize_handle(row.text("handle"))
         user = None
+        site = self.tenant.name
         if email:
-            _, user = account_by_email(row)
+            with scopes_disabled():  # members of this site only (member_by_email), whoever asks
+                _, user = member_by_email(row, self.tenant)
             if user is None and not row.errors:
-                row.fail("email", f"Nobody has an account with {email}.")
+                row.fail("email", f"No member of {site} has the address {email}.")
             elif user is not None and handle and user.handle.lower() != handle:
                 row.fail("handle", f"{email} belongs to @{user.handle}, not @{handle}.")
         elif handle:
-            user = User.objects.filter(handle__iexact=handle).first()
+            with scopes_disabled():
+                user = member_by_handle(handle, self.tenant)
             if user is None:
-                row.fail("handle", f"Nobody has the handle @{handle}.")
+                row.fail("handle", f"No member of {site} has the handle @{handle}.")
         else:
             row.fail("email", "Give the moderator's email address or handle.")
         if user is not None:

@@ -6,14 +6,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.text import slugify
-from django_scopes import scope
+from django_scopes import scope, scopes_disabled
 
 from marketplace.exceptions import MarketplaceError
 from marketplace.handles import normalize_handle
 from marketplace.models import FeeModel, Registration, RegistrationStatus, Room
-from marketplace.selectors import roles_of
 from marketplace.services import registrations as registration_services
-from marketplace.tabular import Row, TenantResource, account_by_email, column, register
+from marketplace.tabular import Row, TenantResource, column, member_by_email, register
 
 PAID_ROOM_REFUSAL = (
     "Paid rooms take registrations through payment: only registrations for free rooms can be imported."
@@ -104,10 +103,9 @@ class RegistrationResource(TenantResource):
                 )
             if room is None:
                 row.fail("room", f"{self.tenant.name} has no room @{handle}/{slug}.")
-        email, user = account_by_email(row)
+        with scopes_disabled():  # members of this site only, whoever asks
+            email, user = member_by_email(row, self.tenant)
         if email and user is None and "email" not in row.errors:
-            row.fail("email", f"Nobody has an account with {email}: import them as a member first.")
-        elif user is not None and not roles_of(user, self.tenant):
             row.fail(
                 "email", f"{email} is not a member of {self.tenant.name}: import them as a member first."
             )

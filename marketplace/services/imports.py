@@ -12,17 +12,19 @@ is not visible to the status page until it ends) and in the job's row once it ha
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from marketplace.exceptions import MarketplaceError
 from marketplace.models import ImportJob, ImportStatus, Tenant, User
+from marketplace.models.imports import RUNNING_STATUSES
 from marketplace.selectors import is_tenant_admin
 from marketplace.services.audit import audit
 from marketplace.spreadsheets import FileProblem, read_table
@@ -80,7 +82,10 @@ def confirm_import(job: ImportJob, *, actor: User) -> ImportJob:
         raise ImportRefused("Only a file checked without errors can be imported: fix it and upload it again.")
     with scope(tenant=job.tenant):
         claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PREVIEWED, error_rows=0).update(
-            status=ImportStatus.IMPORTING, confirmed_by=actor, processed_rows=0
+            status=ImportStatus.IMPORTING,
+            confirmed_by=actor,
+            processed_rows=0,
+            step_started_at=timezone.now(),
         )
     if claimed:
         cache.delete(_progress_key(job.pk))
@@ -170,7 +175,7 @@ def run_preview(tenant_id: int, job_id: int) -> None:
     with scope(tenant=tenant):
         claimed = ImportJob.objects.filter(
             pk=job_id, tenant=tenant, status__in=[ImportStatus.UPLOADED, ImportStatus.PREVIEWING]
-        ).update(status=ImportStatus.PREVIEWING, processed_rows=0)
+        ).update(status=ImportStatus.PREVIEWING, processed_rows=0, step_started_at=timezone.now())
         if not claimed:
             return  # already checked (a second delivery of the same job)
         with transaction.atomic():
@@ -226,11 +231,32 @@ def run_import(tenant_id: int, job_id: int) -> None:
         audit(job, "lyceum.import.finish", actor=job.confirmed_by, status=job.status, **counts)
 
 
-def purge_old_jobs(*, now: Any = None) -> int:
-    """Delete the jobs (and the files they keep) older than IMPORT_JOB_KEEP_DAYS, except those a
-    worker is busy with; the rows they imported keep their history. Returns how many went."""
-    cutoff = (now or timezone.now()) - timedelta(days=settings.IMPORT_JOB_KEEP_DAYS)
-    busy = (ImportStatus.PREVIEWING, ImportStatus.IMPORTING)
+STALLED = (
+    "The job stopped before it finished (it ran out of time, or its worker stopped): nothing was "
+    "imported. Upload the file again, or split it into smaller files."
+)
+
+
+def fail_stalled_jobs(*, now: datetime | None = None) -> int:
+    """Mark as failed the jobs still shown as running long after a worker would have given up on
+    them (the job's time limit ends it without a word). Returns how many."""
+    now = now or timezone.now()
+    deadline = now - timedelta(milliseconds=settings.IMPORT_TIME_LIMIT_MS) - timedelta(minutes=15)
     with scopes_disabled():
-        deleted, _ = ImportJob.objects.filter(created_at__lt=cutoff).exclude(status__in=busy).delete()
+        stalled = ImportJob.objects.filter(status__in=RUNNING_STATUSES).filter(
+            Q(step_started_at__lt=deadline) | Q(step_started_at=None, created_at__lt=deadline)
+        )
+        return stalled.update(status=ImportStatus.FAILED, failure=STALLED, finished_at=now)
+
+
+def purge_old_jobs(*, now: datetime | None = None) -> int:
+    """Delete the jobs (and the files they keep) older than IMPORT_JOB_KEEP_DAYS, stalled ones
+    included; the rows they imported keep their history. Returns how many went."""
+    now = now or timezone.now()
+    fail_stalled_jobs(now=now)
+    cutoff = now - timedelta(days=settings.IMPORT_JOB_KEEP_DAYS)
+    with scopes_disabled():
+        deleted, _ = (
+            ImportJob.objects.filter(created_at__lt=cutoff).exclude(status__in=RUNNING_STATUSES).delete()
+        )
     return deleted

@@ -9,7 +9,8 @@ email asking them to sign up with it; the role is theirs as soon as they confirm
 
 from __future__ import annotations
 
-from datetime import timedelta
+import logging
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -20,9 +21,12 @@ from marketplace.exceptions import MarketplaceError
 from marketplace.models import MemberInvitation, Membership, Tenant, User
 from marketplace.notifications import notify
 from marketplace.roles import STAFF_ROLES, Role
+from marketplace.selectors import is_tenant_admin
 from marketplace.services.access_lists import resolve_person
 from marketplace.services.audit import audit
-from marketplace.services.memberships import grant_role
+from marketplace.services.memberships import ensure_role, grant_role
+
+logger = logging.getLogger(__name__)
 
 
 class InvitationRefused(MarketplaceError):
@@ -110,19 +114,46 @@ def cancel_invitation(invitation: MemberInvitation, *, actor: User) -> MemberInv
 
 def claim_member_invitations(user: User, email: str) -> int:
     """The address is now confirmed on this account: open invitations to it (on every site) grant
-    their roles. Expired ones stay as they are; the site can invite again."""
+    their roles. Expired ones stay as they are (the site can invite again); one whose inviter is no
+    longer an admin of the site is void, so a removed admin cannot come back through an invitation
+    they sent before. A role already held is simply kept. One invitation's trouble never stops the
+    others, nor the confirmation itself."""
     now = timezone.now()
     claimed = 0
     if not user.is_active:
         return 0
-    with scopes_disabled(), transaction.atomic():
-        open_ones = MemberInvitation.objects.select_for_update(of=("self",)).filter(
-            email=email.lower(), accepted_at=None, canceled_at=None, expires_at__gt=now
+    with scopes_disabled():
+        open_ones = list(
+            MemberInvitation.objects.filter(
+                email=email.lower(), accepted_at=None, canceled_at=None, expires_at__gt=now
+            ).values_list("pk", flat=True)
         )
-        for invitation in open_ones.select_related("tenant", "invited_by"):
-            grant_role(user, invitation.tenant, invitation.role, actor=invitation.invited_by)
-            invitation.accepted_at, invitation.accepted_by = now, user
-            invitation.save(update_fields=["accepted_at", "accepted_by"])
-            audit(invitation, "lyceum.member.invitation_accept", actor=user)
-            claimed += 1
+    for pk in open_ones:
+        try:
+            claimed += _claim(pk, user, now)
+        except MarketplaceError:
+            logger.exception("Invitation %s could not be claimed by user %s.", pk, user.pk)
     return claimed
+
+
+def _claim(pk: int, user: User, now: datetime) -> int:
+    with scopes_disabled(), transaction.atomic():
+        invitation = (
+            MemberInvitation.objects.select_for_update(of=("self",))
+            .select_related("tenant", "invited_by")
+            .filter(pk=pk, accepted_at=None, canceled_at=None)
+            .first()
+        )
+        if invitation is None:  # claimed or canceled meanwhile
+            return 0
+        inviter = invitation.invited_by
+        if inviter is None or not inviter.is_active or not is_tenant_admin(inviter, invitation.tenant):
+            invitation.canceled_at = now
+            invitation.save(update_fields=["canceled_at"])
+            audit(invitation, "lyceum.member.invitation_cancel", actor=None, reason="inviter_not_admin")
+            return 0
+        ensure_role(user, invitation.tenant, invitation.role, actor=inviter)
+        invitation.accepted_at, invitation.accepted_by = now, user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        audit(invitation, "lyceum.member.invitation_accept", actor=user)
+    return 1

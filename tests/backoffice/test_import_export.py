@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from datetime import timedelta
 from decimal import Decimal
 
@@ -392,6 +394,20 @@ def test_an_import_never_writes_to_another_site(tenant, other_tenant, admin_user
     assert [(room.pk, room.name) for room in rooms_of(other_tenant)] == [(r.pk, r.name) for r in other_before]
     assert rooms_of(tenant) == []
 
+    # Another site's member reads exactly like an address nobody has: nothing about them leaks.
+    profiles = upload(
+        client,
+        "members",
+        csv_file("email,handle,headline", "bert@example.com,guess,Hi", "ghost@example.com,,Hi"),
+        resource="moderator-profiles",
+    )
+    assert messages_of(profiles, 2) == ["No member of Alpha Academy has the address bert@example.com."]
+    assert messages_of(profiles, 3) == ["No member of Alpha Academy has the address ghost@example.com."]
+    by_handle = upload(
+        client, "members", csv_file("handle,headline", "bert,Hi"), resource="moderator-profiles"
+    )
+    assert messages_of(by_handle, 2) == ["No member of Alpha Academy has the handle @bert."]
+
 
 # --- What is never imported ----------------------------------------------------------------------
 
@@ -610,3 +626,56 @@ def test_old_import_jobs_and_their_files_are_deleted_after_the_keeping_period(te
     with scopes_disabled():
         assert list(ImportJob.objects.values_list("pk", flat=True)) == [recent.pk]
     assert client.get(f"/cms/members/import/{old.public_id}/").status_code == 404
+
+
+def _xlsx(rows: list[list[str]], *, dimension: str = "") -> bytes:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    plain = io.BytesIO()
+    book.save(plain)
+    if not dimension:
+        return plain.getvalue()
+    rewritten = io.BytesIO()
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(rewritten, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*"/>', f'<dimension ref="{dimension}"/>'.encode(), data)
+            target.writestr(item, data)
+    return rewritten.getvalue()
+
+
+def test_a_spreadsheet_that_claims_a_huge_size_is_read_by_its_cells():
+    content = _xlsx([["owner", "slug", "name"], ["host", "a", "A"]], dimension="A1:XFD1048576")
+    table = read_table(content, "xlsx")
+    assert table.headers == ["owner", "slug", "name"] and table.height == 1
+
+
+def test_a_spreadsheet_that_unpacks_to_too_much_is_refused(tenant, admin_user):
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (65 * 2**20))
+    client = sign_in(tenant, admin_user)
+    response = client.post("/cms/rooms/import/", {"file": SimpleUploadedFile("rooms.xlsx", bomb.getvalue())})
+    assert response.status_code == 200 and "unpacks to more than 64 MB" in response.content.decode()
+    with scopes_disabled():
+        assert not ImportJob.objects.exists()
+
+
+def test_a_job_its_worker_gave_up_on_is_marked_failed(tenant, admin_user, amy):
+    client = sign_in(tenant, admin_user)
+    stalled = upload(client, "members", csv_file("email", "amy@example.com"), resource="members")
+    running = upload(client, "members", csv_file("email", "amy@example.com"), resource="members")
+    with scopes_disabled():
+        ImportJob.objects.filter(pk=stalled.pk).update(
+            status=ImportStatus.IMPORTING, step_started_at=timezone.now() - timedelta(minutes=80)
+        )
+        ImportJob.objects.filter(pk=running.pk).update(
+            status=ImportStatus.IMPORTING, step_started_at=timezone.now() - timedelta(minutes=10)
+        )
+    purge_import_jobs.fn()
+    status = client.get(f"/cms/members/import/{stalled.public_id}/status/").json()
+    assert status["status"] == "failed" and not status["running"]
+    assert "stopped before it finished" in status["failure"]
+    assert client.get(f"/cms/members/import/{running.public_id}/status/").json()["status"] == "importing"

@@ -16,7 +16,7 @@ from marketplace.models import MemberInvitation, User
 from marketplace.roles import Role
 from marketplace.selectors import roles_of
 from tests.backoffice.conftest import sign_in
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_member
 from tests.mail import part
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +153,30 @@ def test_invitations_stay_on_their_site(tenant, other_tenant, admin_user, other_
     confirm(browser, outbox(), "beta@example.com")
     betty = User.objects.get(handle="betty")
     assert Role.EDITOR in roles_of(betty, other_tenant) and roles_of(betty, tenant) == set()
+
+
+def test_confirming_works_when_the_role_is_held_already(tenant, admin_user, outbox):
+    client = sign_in(tenant, admin_user)
+    client.post("/cms/members/new/", {"person": "held@example.com", "role": "attendee"})
+    client.post("/cms/members/new/", {"person": "held@example.com", "role": "editor"})
+    browser = sign_up(tenant, "held@example.com", handle="held")  # signing up made them attendee
+    held = User.objects.get(handle="held")
+    # Meanwhile another admin gives the editor role by handle.
+    assert client.post("/cms/members/new/", {"person": "@held", "role": "editor"}).status_code == 302
+    confirm(browser, outbox(), "held@example.com")
+    assert roles_of(held, tenant) == {Role.ATTENDEE, Role.EDITOR}
+    with scope(tenant=tenant):
+        states = {i.role: i.state for i in MemberInvitation.objects.filter(email="held@example.com")}
+    assert states == {"attendee": "accepted", "editor": "accepted"}
+
+
+def test_an_invitation_from_an_admin_who_lost_the_role_grants_nothing(tenant, admin_user, outbox):
+    from marketplace.services.member_roles import set_roles
+
+    former = make_member(tenant, Role.ADMIN, handle="former", email="former@example.com")
+    sign_in(tenant, former).post("/cms/members/new/", {"person": "second@example.com", "role": "admin"})
+    set_roles(former, tenant, set(), actor=admin_user)  # no longer an admin
+    browser = sign_up(tenant, "second@example.com", handle="second")
+    confirm(browser, outbox(), "second@example.com")
+    assert roles_of(User.objects.get(handle="second"), tenant) == {Role.ATTENDEE}
+    assert invitation(tenant, "second@example.com").state == "canceled"
