@@ -252,5 +252,5 @@ class RoomResource(TenantResource):
 
     def write(self, room: Room, changes: dict[str, Any], *, new: bool) -> Room:
         if new:
-            return create_room(room.owner, self.tenant, slug=room.slug, **changes)
+            return create_room(room.owner, self.tenant, actor=self.actor, slug=room.slug, **changes)
         return update_room(room, actor=self.actor, **changes)

@@ -164,8 +164,9 @@ def _free_slug(tenant: Tenant, owner: User, wanted: str) -> str:
     return candidate
 
 
-def create_room(owner: User, tenant: Tenant, **fields: Any) -> Room:
-    """A new room with sensible defaults; `name` is enough for one click."""
+def create_room(owner: User, tenant: Tenant, *, actor: User | None = None, **fields: Any) -> Room:
+    """A new room with sensible defaults; `name` is enough for one click. `actor` is who made it
+    for the host (an admin's import), when not the host."""
     if Role.MODERATOR not in roles_of(owner, tenant):
         raise PlanLimitExceeded("Only moderators can host rooms here: choose a plan first.", field="plan")
     plan = active_plan(owner, tenant)
@@ -188,7 +189,7 @@ def create_room(owner: User, tenant: Tenant, **fields: Any) -> Room:
             room.save()
     except IntegrityError:
         raise SlugTaken("You already have a room at this link.") from None
-    audit(room, "wagtail.create", actor=owner)
+    audit(room, "wagtail.create", actor=actor or owner)
     return room
 
 

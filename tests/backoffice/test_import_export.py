@@ -19,6 +19,7 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 from djmoney.money import Money
 from wagtail.admin.viewsets import viewsets as admin_viewsets
+from wagtail.models import ModelLogEntry
 
 from marketplace.models import (
     FeeModel,
@@ -504,6 +505,12 @@ def test_plan_limits_are_the_rows_errors_on_room_import(tenant, admin_user, host
     assert confirm(client, "rooms", only_fine).status == ImportStatus.DONE
     (room,) = rooms_of(tenant)
     assert (room.slug, room.fee_model, room.price) == ("fine", FeeModel.ONE_TIME, Money("20", "USD"))
+    # The room's history names the admin who imported it, not the host.
+    with scopes_disabled():
+        created = ModelLogEntry.objects.get(
+            content_type__model="room", object_id=str(room.pk), action="wagtail.create"
+        )
+    assert created.user == admin_user
 
 
 def test_the_import_is_all_or_nothing_when_the_site_changed_since_the_check(tenant, admin_user, host):
