@@ -179,7 +179,15 @@ def column(attribute: str | None = None, name: str | None = None) -> fields.Fiel
 RESOURCES: dict[str, type[TenantResource]] = {}
 
 
+IMPORT_RULES = ("find", "changes", "write")
+
+
 def register(resource: type[TenantResource]) -> type[TenantResource]:
+    """Make the resource's file available; an importable one must state its import rules."""
+    if resource.importable:
+        missing = [name for name in IMPORT_RULES if getattr(resource, name) is getattr(TenantResource, name)]
+        if missing:
+            raise TypeError(f"{resource.__name__} is importable but does not define {', '.join(missing)}.")
     RESOURCES[resource.name] = resource
     return resource
 
@@ -262,7 +270,7 @@ class TenantResource(resources.ModelResource):
 
     def import_data(self, dataset: tablib.Dataset, *args: Any, **kwargs: Any):
         if not self.importable:
-            raise NotImportable(f"{self.label.capitalize()} are exported only: nothing imports them.")
+            raise self._exported_only()
         if self.tenant is None or self.actor is None:
             raise NotImportable("An import needs the site it goes into and the admin who runs it.")
         return super().import_data(dataset, *args, **kwargs)
@@ -327,16 +335,20 @@ class TenantResource(resources.ModelResource):
         """The file's column for a service's field name."""
         return field if field and field in self.columns() else ""
 
-    # The resource's rules ---------------------------------------------------------------------
+    # The resource's import rules: every importable resource defines all three (see `register`);
+    # an export-only one never reaches them (import_data refuses first), and says so if called.
 
     def find(self, row: Row) -> tuple[Model, bool]:
-        raise NotImplementedError
+        raise self._exported_only()
 
     def changes(self, instance: Model, row: Row, *, new: bool) -> dict[str, Any]:
-        raise NotImplementedError
+        raise self._exported_only()
 
     def write(self, instance: Model, changes: dict[str, Any], *, new: bool) -> Model:
-        raise NotImplementedError
+        raise self._exported_only()
+
+    def _exported_only(self) -> NotImportable:
+        return NotImportable(f"{self.label.capitalize()} are exported only: nothing imports them.")
 
 
 def error_messages(error: ValidationError) -> dict[str, list[str]]:

@@ -21,6 +21,7 @@ from djmoney.money import Money
 from wagtail.admin.viewsets import viewsets as admin_viewsets
 from wagtail.models import ModelLogEntry
 
+from marketplace import tabular
 from marketplace.models import (
     FeeModel,
     ImportJob,
@@ -40,7 +41,7 @@ from marketplace.services.registrations import register
 from marketplace.services.rooms import create_room
 from marketplace.services.topics import create_topic
 from marketplace.spreadsheets import read_table
-from marketplace.tabular import NotImportable
+from marketplace.tabular import NotImportable, TenantResource
 from marketplace.tasks import purge_import_jobs
 from payments.resources import LedgerPostingResource, PaymentResource
 from tests.backoffice.conftest import _adjustment, _payment, moderator_on_plan, sign_in
@@ -686,3 +687,15 @@ def test_a_job_its_worker_gave_up_on_is_marked_failed(tenant, admin_user, amy):
     assert status["status"] == "failed" and not status["running"]
     assert "stopped before it finished" in status["failure"]
     assert client.get(f"/cms/members/import/{running.public_id}/status/").json()["status"] == "importing"
+
+
+def test_an_importable_file_must_state_how_rows_are_matched_and_written():
+    class Careless(MemberResource):
+        name = "careless"
+        importable = True
+        # The base's own hooks: no rules of its own.
+        find, changes, write = TenantResource.find, TenantResource.changes, TenantResource.write
+
+    with pytest.raises(TypeError, match="does not define find, changes, write"):
+        tabular.register(Careless)
+    assert "careless" not in tabular.RESOURCES
