@@ -8,10 +8,12 @@ loopback and, for a fixed time each, sends concurrent requests (httpx.AsyncClien
 `GET /api/v1/search/?q=<word>` and then to a trivial view (`/healthz`). The figures that matter:
 searches/s against baseline requests/s, and the p95 latencies.
 
-The server keeps search answers in its cache as production does (search/match_cache.py), in
-Redis when REDIS_URL is set (shared by the gunicorn workers), else in each worker's memory; the
-words are drawn from a list of about a hundred, so after each one's first search most answers
-come from the cache. `--no-search-cache` measures every search computed afresh.
+The server caches as production does, in Redis when REDIS_URL is set (shared by the gunicorn
+workers), else in each worker's memory: whole answers to anonymous visitors
+(config/public_cache.py), and under them each query's ranking and pages (search/match_cache.py).
+The words are drawn from a list of about a hundred, so after each one's first search most answers
+come from the cache; the share replayed whole is printed. `--no-answer-cache` runs the view for
+every search (rankings and pages still cached); `--no-search-cache` computes every search afresh.
 
 Needs DATABASE_URL (a role that can create databases), as `make bench` provides:
 
@@ -214,9 +216,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--baseline-path", default="/healthz", help="the trivial view (default /healthz)")
     parser.add_argument(
+        "--no-answer-cache",
+        action="store_true",
+        help="keep no whole answers (PUBLIC_RESPONSE_CACHE_SECONDS=0): every search runs the view, "
+        "with its cached rankings and pages",
+    )
+    parser.add_argument(
         "--no-search-cache",
         action="store_true",
-        help="compute every search afresh (SEARCH_MATCH_CACHE_SECONDS=SEARCH_PAGE_CACHE_SECONDS=0)",
+        help="compute every search afresh: no whole answers, rankings or pages kept "
+        "(PUBLIC_RESPONSE_CACHE_SECONDS=SEARCH_MATCH_CACHE_SECONDS=SEARCH_PAGE_CACHE_SECONDS=0)",
     )
     parser.add_argument("--database", default="lyceum_explore_bench", help="database created for the run")
     parser.add_argument("--keep-database", action="store_true", help="do not drop the database at the end")
@@ -503,6 +512,13 @@ def _index_summary(started: float, method: list[str]) -> dict[str, Any]:
 # --- Server ---------------------------------------------------------------------------------------------
 
 
+def caches_of(args: argparse.Namespace) -> str:
+    """Which of the server's search caches run: all, all but whole answers, or none."""
+    if args.no_search_cache:
+        return "off"
+    return "no answers" if args.no_answer_cache else "all"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -527,7 +543,7 @@ def empty_server_cache() -> None:
 
 
 def start_server(
-    url: str, settings_module: str, workers: int, port: int, log: Path, search_cache: bool
+    url: str, settings_module: str, workers: int, port: int, log: Path, caches: str
 ) -> subprocess.Popen:
     """gunicorn on loopback; its output (Django's request warnings among it) goes to `log`."""
     env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE=settings_module)
@@ -536,7 +552,9 @@ def start_server(
     env.setdefault("DATABASE_CONN_MAX_AGE", "60")
     # Every request comes from 127.0.0.1: the per-client API limit would answer most of them 429.
     env["API_USER_THROTTLE_RATE"] = "1000000000/hour"
-    if not search_cache:
+    if caches in ("off", "no answers"):
+        env["PUBLIC_RESPONSE_CACHE_SECONDS"] = "0"
+    if caches == "off":
         env["SEARCH_MATCH_CACHE_SECONDS"] = env["SEARCH_PAGE_CACHE_SECONDS"] = "0"
     command = [
         sys.executable,
@@ -604,6 +622,7 @@ async def load(
     latencies: list[float] = []
     statuses: Counter = Counter()
     errors: Counter = Counter()
+    from_cache = 0  # answers replayed by the server's cache of whole answers (they carry Age)
     async with httpx.AsyncClient(
         base_url=base, headers={"Host": HOSTNAME}, limits=limits, timeout=60
     ) as http:
@@ -619,6 +638,7 @@ async def load(
         deadline = started + seconds
 
         async def worker(index: int) -> None:
+            nonlocal from_cache
             rng = random.Random(seed * 1000 + index)
             perf_counter = time.perf_counter
             while perf_counter() < deadline:
@@ -631,6 +651,7 @@ async def load(
                     continue
                 latencies.append(perf_counter() - t0)
                 statuses[response.status_code] += 1
+                from_cache += "age" in response.headers
 
         await asyncio.gather(*(worker(i) for i in range(clients)))
         elapsed = time.perf_counter() - started
@@ -644,6 +665,7 @@ async def load(
         "p99_ms": round(percentile(latencies, 99) * 1000, 2),
         "statuses": {str(k): v for k, v in sorted(statuses.items())},
         "errors": dict(errors),
+        "from_cache": from_cache,
     }
 
 
@@ -694,9 +716,7 @@ def main(argv: list[str] | None = None) -> int:
         server_log = args.output.with_name(args.output.stem + "-server.log")
         print(f"Starting: gunicorn, {args.workers} workers on {base} (log: {server_log})", flush=True)
         empty_server_cache()
-        server = start_server(
-            bench_url, args.settings, args.workers, port, server_log, not args.no_search_cache
-        )
+        server = start_server(bench_url, args.settings, args.workers, port, server_log, caches_of(args))
         asyncio.run(wait_until_ready(base, args.baseline_path, server))
 
         extra = f"&{args.search_params.lstrip('&')}" if args.search_params else ""
@@ -761,7 +781,9 @@ def main(argv: list[str] | None = None) -> int:
         "baseline_errors": baseline["errors"],
         "baseline_path": args.baseline_path,
         "search_params": args.search_params,
-        "search_cache": "off" if args.no_search_cache else server_cache_url(),
+        "search_caches": caches_of(args),
+        "cache_url": server_cache_url(),
+        "from_cache_share": round(search["from_cache"] / search["requests"], 3) if search["requests"] else 0,
         "database_conn_max_age": os.environ.get("DATABASE_CONN_MAX_AGE", "60"),
         "distinct_queries": len(SUBJECTS + FIRST_NAMES + LAST_NAMES + FORMATS),
         "profiles": args.profiles,
@@ -799,6 +821,10 @@ def main(argv: list[str] | None = None) -> int:
         f"seed {seeded['seconds']:.1f} s, index {indexed['seconds']:.1f} s; {args.clients} clients, "
         f"{args.workers} gunicorn workers, {os.cpu_count()} CPUs; statuses search "
         f"{search['statuses']} baseline {baseline['statuses']}"
+    )
+    print(
+        f"  search caches: {caches_of(args)}; answers replayed whole from the cache: "
+        f"{result['from_cache_share']:.1%}"
     )
     if not all_ok:
         print("Not every answer was 200 (see the statuses): both verdicts are FAIL.")

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.public_cache import keep_publicly, site_version
 from marketplace.api.moderator_profiles import CanSeePublicContent, TopicRefSerializer
 from marketplace.models import FeeModel
 from payments.api.fields import MoneyOutField
@@ -116,6 +117,7 @@ class SearchView(APIView):
 
     @extend_schema(parameters=SEARCH_PARAMETERS, responses=SearchPageSerializer)
     def get(self, request: Request) -> Response:
+        version = site_version(request.tenant.pk)  # before any data is read
         params, errors = parse_params(request.tenant, request.query_params)
         if errors:
             raise exceptions.ValidationError({name: [message] for name, message in errors.items()})
@@ -130,7 +132,9 @@ class SearchView(APIView):
             "previous": _page_link(request, values, results.page - 1) if results.has_previous else None,
             "results": ResultSerializer(results.items, many=True).data,
         }
-        return Response(body)
+        if params.depends_on_clock:
+            return Response(body)
+        return keep_publicly(Response(body), request.tenant.pk, version)
 
 
 class AutocompleteView(APIView):
@@ -146,5 +150,7 @@ class AutocompleteView(APIView):
         prefix = request.query_params.get("q", "")
         if len(prefix) > 100:
             raise exceptions.ValidationError({"q": ["Type at most 100 characters."]})
+        version = site_version(request.tenant.pk)  # before any data is read
         suggestions = autocomplete(request.tenant, prefix, explore_path=explore_path(request.tenant))
-        return Response({"results": SuggestionSerializer(suggestions, many=True).data})
+        response = Response({"results": SuggestionSerializer(suggestions, many=True).data})
+        return keep_publicly(response, request.tenant.pk, version)

@@ -7,6 +7,7 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self) -> None:
-        from search import signals
+        from search import answer_signals, signals
 
         signals.connect()
+        answer_signals.connect()

@@ -12,6 +12,9 @@ too (SEARCH_PAGE_CACHE_SECONDS), under the same generation: a popular query then
 loading of its rows, which always happens afresh, so what a row shows (price, seats, next
 session) is current and a row no longer listed is left out. Pages that depend on the clock
 (upcoming sessions) are never cached.
+
+Above these, config/public_cache.py keeps whole API answers for anonymous visitors until the
+site's data changes.
 """
 
 from __future__ import annotations

@@ -57,6 +57,11 @@ class ExploreParams:
         return "relevance" if self.q else "newest"
 
     @property
+    def depends_on_clock(self) -> bool:
+        """Whether the answer changes as time passes alone (upcoming sessions), not only with data."""
+        return self.has_upcoming or self.effective_sort == "soonest"
+
+    @property
     def room_filters(self) -> bool:
         """Whether a filter applies to rooms themselves (a host then needs a room that passes it)."""
         return bool(

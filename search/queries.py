@@ -64,7 +64,7 @@ def explore_with(tenant: Tenant, params: ExploreParams, now: datetime | None = N
     now = now or timezone.now()
     with scope(tenant=tenant):
         at_generation = match_cache.generation(tenant)
-        if params.has_upcoming or params.effective_sort == "soonest":  # answers change with the clock
+        if params.depends_on_clock:
             rows, total = _page(tenant, params, now, at_generation)
         else:
             name = f"{sorted(params.query_string_values().items())}:{params.page}:{params.per_page}"

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and the tenant lookup: a kept answer costs none of them.
+    "config.public_cache.PublicAnswerCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -223,6 +225,9 @@ WAGTAILSEARCH_BACKENDS = search_backends(
 SEARCH_MATCH_CACHE_SECONDS = env.int("SEARCH_MATCH_CACHE_SECONDS", default=600)
 # A page of results (ids and total) is kept this long; rows are always loaded afresh (0: off).
 SEARCH_PAGE_CACHE_SECONDS = env.int("SEARCH_PAGE_CACHE_SECONDS", default=30)
+# Whole answers of public routes to anonymous visitors (config/public_cache.py) stay cached this
+# long at most; any change to what they show drops them sooner (0: off).
+PUBLIC_RESPONSE_CACHE_SECONDS = env.int("PUBLIC_RESPONSE_CACHE_SECONDS", default=30)
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -25,6 +25,7 @@ from marketplace.roles import Role
 from tests.cms import branding_fixtures
 from tests.cms.branding_fixtures import browser
 from tests.factories import UserFactory, make_member
+from tests.jobs import run_on_commit_callbacks
 from tests.mail import part
 
 pytestmark = [
@@ -228,6 +229,7 @@ def test_previews_write_nothing_and_send_nothing(tenant, alpha_branding, admin_u
     admin, platform = browser(tenant, admin_user), browser(tenant, owner)
     for client in (admin, platform):
         client.get("/cms/")  # the back office's own first-visit rows (the user's admin profile)
+    run_on_commit_callbacks()  # the set-up's own
     dramatiq.get_broker().flush_all()
     with CaptureQueriesContext(connection) as queries:
         for client in (admin, platform):

@@ -1,0 +1,251 @@
+"""Explore's API answers kept whole for anonymous visitors: served again until what they show changes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.utils import timezone
+from django_scopes import scope
+from rest_framework.test import APIClient
+
+from config.public_cache import _version_key
+from marketplace.models import Membership, ModeratorProfile, Room, Topic, Visibility
+from marketplace.roles import Role
+from tests.jobs import deliver
+from tests.search import catalogue
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = "/api/v1/search/"
+EVERYONE = {"kind": "all"}  # every listed host and room, newest first
+
+
+@pytest.fixture
+def bach(tenant, index_jobs):
+    catalogue.topic(tenant, "Music")
+    owner = catalogue.host(tenant, "bach", "Johann Bach", headline="Organ lessons", topics=("music",))
+    catalogue.room(owner, tenant, "Fugue workshop", price="30.00")
+    index_jobs()
+    return owner
+
+
+@pytest.fixture
+def visitor(tenant):
+    return APIClient(HTTP_HOST=tenant.hostname)
+
+
+def kept(response) -> bool:
+    """Whether the answer came from the cache (a cache says how old it is)."""
+    return response.has_header("Age")
+
+
+def warm(client, params=EVERYONE) -> dict:
+    """Ask twice: the second answer comes from the cache."""
+    first = client.get(SEARCH, params)
+    again = client.get(SEARCH, params)
+    assert first.status_code == again.status_code == 200
+    assert not kept(first) and kept(again) and again.json() == first.json()
+    return again.json()
+
+
+def test_a_repeated_search_is_answered_from_the_cache_without_the_database(
+    visitor, bach, django_assert_num_queries
+):
+    body = warm(visitor)
+    assert sorted(result["title"] for result in body["results"]) == ["Fugue workshop", "Johann Bach"]
+    with django_assert_num_queries(0):
+        again = visitor.get(SEARCH, EVERYONE)
+    assert kept(again) and again.json() == body
+    assert again["Content-Type"] == "application/json"
+
+
+def _rename_room(host, tenant):
+    with scope(tenant=tenant):
+        room = Room.objects.get(owner=host)
+        room.name = "Fugue masterclass"
+        room.save()
+
+
+def _make_room_private(host, tenant):
+    with scope(tenant=tenant):
+        room = Room.objects.get(owner=host)
+        room.visibility = Visibility.PRIVATE
+        room.save()
+
+
+def _new_headline(host, tenant):
+    with scope(tenant=tenant):
+        profile = ModeratorProfile.objects.get(user=host)
+        profile.headline = "Organ and harpsichord lessons"
+        profile.save()
+
+
+def _rename_topic(host, tenant):
+    with scope(tenant=tenant):
+        topic = Topic.objects.get(tenant=tenant, slug="music")
+        topic.name = "Baroque music"
+        topic.save()
+
+
+def _drop_topic(host, tenant):
+    with scope(tenant=tenant):
+        ModeratorProfile.objects.get(user=host).topics.clear()
+
+
+def _rename_host(host, tenant):
+    host.display_name = "J. S. Bach"
+    host.save(update_fields=["display_name"])
+
+
+def _deactivate_host(host, tenant):
+    host.is_active = False
+    host.save()
+
+
+def _no_longer_moderator(host, tenant):
+    with scope(tenant=tenant):
+        Membership.objects.filter(tenant=tenant, user=host, role=Role.MODERATOR).delete()
+
+
+def _schedule_session(host, tenant):
+    with scope(tenant=tenant):
+        room = Room.objects.get(owner=host)
+    catalogue.session_in(room, days=2)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _rename_room,
+        _make_room_private,
+        _new_headline,
+        _rename_topic,
+        _drop_topic,
+        _rename_host,
+        _deactivate_host,
+        _no_longer_moderator,
+        _schedule_session,
+    ],
+)
+def test_every_change_to_what_the_results_show_is_seen_on_the_next_search(visitor, tenant, bach, change):
+    before = warm(visitor)
+    change(bach, tenant)
+    deliver()  # the change commits
+    after = visitor.get(SEARCH, EVERYONE)
+    assert after.status_code == 200 and not kept(after)
+    assert after.json() != before
+
+
+def test_a_login_changes_nothing_shown_and_keeps_the_answers(visitor, bach):
+    warm(visitor)
+    bach.last_login = timezone.now()
+    bach.save(update_fields=["last_login"])
+    deliver()
+    assert kept(visitor.get(SEARCH, EVERYONE))
+
+
+def test_signed_in_visitors_always_get_a_fresh_answer(api_for, tenant, visitor, bach):
+    warm(visitor)
+    with scope(tenant=tenant):  # an update that sends no signal: nothing tells the cache
+        Room.objects.filter(owner=bach).update(name="Fugue masterclass")
+    member = api_for(tenant, bach)
+    for _ in range(2):
+        answer = member.get(SEARCH, EVERYONE)
+        assert not kept(answer)
+        assert "Fugue masterclass" in [result["title"] for result in answer.json()["results"]]
+
+
+def test_answers_expire_after_their_time_to_live(visitor, bach, settings):
+    settings.PUBLIC_RESPONSE_CACHE_SECONDS = 30
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        warm(visitor)
+        clock.shift(timedelta(seconds=20))
+        assert visitor.get(SEARCH, EVERYONE)["Age"] == "20"
+        clock.shift(timedelta(seconds=11))
+        assert not kept(visitor.get(SEARCH, EVERYONE))
+
+
+def test_no_answer_is_kept_when_the_cache_is_off(visitor, bach, settings):
+    settings.PUBLIC_RESPONSE_CACHE_SECONDS = 0
+    visitor.get(SEARCH, EVERYONE)
+    assert not kept(visitor.get(SEARCH, EVERYONE))
+
+
+def test_another_site_on_the_same_path_gets_its_own_answer(visitor, other_tenant, bach, index_jobs):
+    catalogue.room(
+        catalogue.host(other_tenant, "cy", "Cy Beta", headline="Organ repairs"), other_tenant, "Pipes"
+    )
+    index_jobs()
+    warm(visitor)
+    elsewhere = APIClient(HTTP_HOST=other_tenant.hostname).get(SEARCH, EVERYONE)
+    assert not kept(elsewhere)
+    assert sorted(result["title"] for result in elsewhere.json()["results"]) == ["Cy Beta", "Pipes"]
+
+
+def test_a_host_answered_by_the_default_site_is_not_cached(tenant, bach):
+    stranger = APIClient(HTTP_HOST="unknown-host.localhost")
+    answers = [stranger.get(SEARCH, EVERYONE) for _ in range(2)]
+    assert not any(kept(answer) for answer in answers)
+
+
+def test_the_order_of_the_parameters_does_not_matter(visitor, bach):
+    visitor.get(f"{SEARCH}?q=fugue&kind=rooms")
+    again = visitor.get(f"{SEARCH}?kind=rooms&q=fugue")
+    assert kept(again) and [result["title"] for result in again.json()["results"]] == ["Fugue workshop"]
+
+
+def test_each_language_has_its_own_answer(visitor, bach):
+    warm(visitor)
+    assert not kept(visitor.get(SEARCH, EVERYONE, HTTP_ACCEPT_LANGUAGE="fr"))
+
+
+@pytest.mark.parametrize(
+    "params", [{"q": "organ", "sort": "soonest"}, {"q": "organ", "has_upcoming": "true"}]
+)
+def test_answers_that_change_with_the_clock_are_never_kept(visitor, bach, params):
+    answers = [visitor.get(SEARCH, params) for _ in range(2)]
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert not any(kept(answer) for answer in answers)
+
+
+def test_errors_are_never_kept(visitor, bach):
+    answers = [visitor.get(SEARCH, {"q": "organ", "sort": "loudest"}) for _ in range(2)]
+    assert [answer.status_code for answer in answers] == [400, 400]
+    assert not any(kept(answer) for answer in answers)
+
+
+def test_a_site_closed_to_visitors_stops_answering_them_at_once(visitor, tenant, bach):
+    warm(visitor)
+    tenant.public_content_visible = False
+    tenant.save()
+    deliver()
+    assert visitor.get(SEARCH, EVERYONE).status_code == 401
+
+
+def test_suggestions_are_kept_and_dropped_like_results(visitor, tenant, bach):
+    path = "/api/v1/search/autocomplete/"
+    visitor.get(path, {"q": "fug"})
+    assert kept(visitor.get(path, {"q": "fug"}))
+    _rename_room(bach, tenant)
+    deliver()
+    fresh = visitor.get(path, {"q": "fug"})
+    assert not kept(fresh) and [s["label"] for s in fresh.json()["results"]] == ["Fugue masterclass"]
+
+
+def test_a_lost_version_drops_every_kept_answer(visitor, tenant, bach):
+    warm(visitor)
+    cache.delete(_version_key(tenant.pk))
+    assert not kept(visitor.get(SEARCH, EVERYONE))
+    assert kept(visitor.get(SEARCH, EVERYONE))
+
+
+def test_a_change_that_is_rolled_back_keeps_the_answers(visitor, tenant, bach):
+    warm(visitor)
+    _rename_room(bach, tenant)
+    from django.db import connection
+
+    connection.run_on_commit.clear()  # what a rollback does with the change's callbacks
+    assert kept(visitor.get(SEARCH, EVERYONE))
