@@ -60,6 +60,8 @@ def _version_key(tenant_id: int) -> str:
 def site_version(tenant_id: int) -> int:
     """The site's version now. A version lost from the cache restarts at a random number, so an
     answer kept under the lost one can never match again."""
+    if settings.PUBLIC_RESPONSE_CACHE_SECONDS <= 0:
+        return 0  # nothing is kept: no need to ask the cache
     key = _version_key(tenant_id)
     version = cache.get(key)
     if version is None:
