@@ -1,19 +1,23 @@
-"""Whole answers to anonymous visitors, served from the cache until the site changes.
+"""Whole answers of a public site, served from the cache until the site changes.
 
 Explore's API answers the same questions to many visitors. A view opts in per response
-(`keep_publicly`), naming the site and the site's *version* read before it read any data. The
-middleware, near the top of the stack, then keeps the finished answer (body and headers) and
-replays it to the next anonymous visitor who asks the same thing, before sessions, the tenant
-lookup and the view run at all.
+(`keep_publicly`) when its answer is the same for everyone who may see it, naming the site and
+the site's *version* read before it read any data. The middleware, near the top of the stack,
+then keeps the finished answer (body and headers) and replays it to the next visitor who asks
+the same thing, before sessions, the tenant lookup and the view run at all.
 
-- Only anonymous requests take part: none with a session cookie or an Authorization header.
+- Only sites whose content is public take part (`Tenant.public_content_visible`): on a site for
+  signed-in people only, answers depend on who asks, so none is kept.
+- Visitors signed in with a session share the kept answers: on a public site they see what
+  anyone sees. Requests with an Authorization header never do: a bad token must still get its
+  401.
 - An answer is kept only when it is a 200 that sets no cookie, for a host that names the site
   exactly (a host served by the default site is not cached).
 - The key holds the scheme, host, path, query (parameters in a stable order), Accept,
   Accept-Language and the language cookie: a view that opts in promises its answer depends on
   nothing else.
 - Every committed change to what such answers show raises the site's version
-  (`site_changed`, wired in search/signals.py), so a kept answer is never served after one.
+  (`site_changed`, wired in search/answer_signals.py), so a kept answer is never served after one.
   The time to live (PUBLIC_RESPONSE_CACHE_SECONDS) bounds what the clock alone changes, such
   as which session is next. Answers served from the cache do not count against the API's rate
   limit: they cost the server next to nothing.
@@ -30,6 +34,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -77,13 +82,12 @@ def site_changed(tenant_id: int) -> None:
 
 
 def keep_publicly(response: HttpResponse, tenant_id: int, version: int) -> HttpResponse:
-    """Offer the response for keeping; `version` is site_version() read before the view read data."""
+    """Offer the response for keeping; `version` is site_version() read before the view read data.
+
+    Only for answers that depend on nothing but the site's data and the request's key (see
+    _answer_key), never on who asks."""
     response.public_answer = (tenant_id, version)  # type: ignore[attr-defined]
     return response
-
-
-def _is_anonymous(request: HttpRequest) -> bool:
-    return settings.SESSION_COOKIE_NAME not in request.COOKIES and "HTTP_AUTHORIZATION" not in request.META
 
 
 def _answer_key(request: HttpRequest, host: str) -> str:
@@ -102,9 +106,8 @@ def _answer_key(request: HttpRequest, host: str) -> str:
     return f"public-answers:{digest}"
 
 
-def _host_matches_site(request: HttpRequest, host: str) -> bool:
-    tenant = getattr(request, "tenant", None)
-    site = getattr(tenant, "site", None) if tenant is not None else None
+def _host_matches_site(tenant: Any, host: str) -> bool:
+    site = getattr(tenant, "site", None)
     return site is not None and split_domain_port(host)[0] == site.hostname.lower()
 
 
@@ -114,7 +117,7 @@ class PublicAnswerCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         seconds = settings.PUBLIC_RESPONSE_CACHE_SECONDS
-        if seconds <= 0 or request.method != "GET" or not _is_anonymous(request):
+        if seconds <= 0 or request.method != "GET" or "HTTP_AUTHORIZATION" in request.META:
             return self.get_response(request)
         try:
             host = request.get_host().lower()
@@ -129,7 +132,10 @@ class PublicAnswerCacheMiddleware:
         offer = getattr(response, "public_answer", None)
         if offer is None or response.status_code != 200 or response.cookies or response.streaming:
             return response
-        if not _host_matches_site(request, host) or offer[0] != request.tenant.pk:
+        tenant = getattr(request, "tenant", None)
+        if tenant is None or offer[0] != tenant.pk or not tenant.public_content_visible:
+            return response
+        if not _host_matches_site(tenant, host):
             return response
         if len(_learnt_paths) < MAX_LEARNT_PATHS:
             _learnt_paths.add(request.path)

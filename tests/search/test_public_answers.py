@@ -147,15 +147,30 @@ def test_a_login_changes_nothing_shown_and_keeps_the_answers(visitor, bach):
     assert kept(visitor.get(SEARCH, EVERYONE))
 
 
-def test_signed_in_visitors_always_get_a_fresh_answer(api_for, tenant, visitor, bach):
-    warm(visitor)
-    with scope(tenant=tenant):  # an update that sends no signal: nothing tells the cache
-        Room.objects.filter(owner=bach).update(name="Fugue masterclass")
+def test_signed_in_visitors_share_the_answers_of_a_public_site(api_for, tenant, visitor, bach):
+    body = warm(visitor)
     member = api_for(tenant, bach)
-    for _ in range(2):
-        answer = member.get(SEARCH, EVERYONE)
-        assert not kept(answer)
-        assert "Fugue masterclass" in [result["title"] for result in answer.json()["results"]]
+    answer = member.get(SEARCH, EVERYONE)
+    assert kept(answer) and answer.json() == body
+    # And what a signed-in visitor was answered first is kept for everyone.
+    first = member.get(SEARCH, {"q": "fugue"})
+    assert not kept(first) and kept(visitor.get(SEARCH, {"q": "fugue"}))
+
+
+def test_requests_with_a_token_are_never_answered_from_the_cache(visitor, bach):
+    warm(visitor)
+    answer = visitor.get(SEARCH, EVERYONE, HTTP_AUTHORIZATION="Bearer lyc_not-a-token")
+    assert answer.status_code == 401 and not kept(answer)
+
+
+def test_a_site_for_signed_in_people_only_keeps_nothing(api_for, tenant, visitor, bach):
+    tenant.public_content_visible = False
+    tenant.save()
+    member = api_for(tenant, bach)
+    answers = [member.get(SEARCH, EVERYONE) for _ in range(2)]
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert not any(kept(answer) for answer in answers)
+    assert visitor.get(SEARCH, EVERYONE).status_code == 401
 
 
 def test_answers_expire_after_their_time_to_live(visitor, bach, settings):
