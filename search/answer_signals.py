@@ -1,8 +1,9 @@
 """Receivers that make a site's kept public answers stale when what they show changes.
 
 Explore's API answers (config/public_cache.py) show hosts, rooms, their topics and next
-sessions, under the site's settings and its Explore page's address. Each committed change to one
-of those raises the site's version once the change commits (a rolled-back one changes nothing).
+sessions, under the site's settings and its Explore page's address. Each change to one of those
+renews the site's hostname's version once the change commits (a rolled-back one changes
+nothing); so does a site's hostname changing, or a site appearing on a hostname.
 Connected in SearchConfig.ready().
 """
 
@@ -13,12 +14,12 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Model
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django_scopes import scopes_disabled
 from wagtail.models import Site
-from wagtail.signals import page_published, page_unpublished
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from config.public_cache import site_changed
+from config.public_cache import hostname_changed, site_changed
 from marketplace.models import Membership, ModeratorProfile, Room, ScheduledSession, Tenant, Topic, User
 from search.models import ExplorePage
 
@@ -67,15 +68,31 @@ def tenant_changed(sender: type, instance: Tenant, raw: bool = False, **kwargs: 
         _later([instance.pk])
 
 
+def tenant_deleted(sender: type, instance: Tenant, **kwargs: Any) -> None:
+    hostname = instance.site.hostname if instance.site_id else ""  # type: ignore[attr-defined]
+    transaction.on_commit(lambda: hostname_changed(hostname), robust=True)
+
+
+def site_saving(sender: type, instance: Site, raw: bool = False, **kwargs: Any) -> None:
+    """Note the hostname the site had: answers kept under it belong to it no more."""
+    old = (
+        Site.objects.filter(pk=instance.pk).values_list("hostname", flat=True).first()
+        if instance.pk
+        else None
+    )
+    instance._hostname_before = old or ""  # type: ignore[attr-defined]
+
+
 def site_saved(sender: type, instance: Site, raw: bool = False, **kwargs: Any) -> None:
-    """A hostname moved or went: the answers kept for the site's tenant no longer belong to it."""
-    if not raw:
-        with scopes_disabled():
-            _later(Tenant.objects.filter(site_id=instance.pk).values_list("pk", flat=True))
+    """A hostname moved, or a site now answers on it: renew the old and the new hostname."""
+    hostnames = {instance.hostname, getattr(instance, "_hostname_before", "")} - {""}
+    for hostname in hostnames:
+        transaction.on_commit(lambda hostname=hostname: hostname_changed(hostname), robust=True)
 
 
 def page_changed(sender: type, instance: ExplorePage, **kwargs: Any) -> None:
-    """Explore's address is in every topic suggestion: publishing or withdrawing the page may move it."""
+    """Explore's address is in every topic suggestion: publishing, withdrawing, moving or deleting
+    the page may change it."""
     site = instance.get_site()
     if site is not None:
         site_saved(Site, site)
@@ -90,8 +107,11 @@ def connect() -> None:
     m2m_changed.connect(topics_linked, sender=ModeratorProfile.topics.through, dispatch_uid=f"{uid}-topics")
     post_save.connect(user_changed, sender=User, dispatch_uid=f"{uid}-user-save")
     post_save.connect(tenant_changed, sender=Tenant, dispatch_uid=f"{uid}-tenant-save")
-    post_delete.connect(tenant_changed, sender=Tenant, dispatch_uid=f"{uid}-tenant-delete")
+    post_delete.connect(tenant_deleted, sender=Tenant, dispatch_uid=f"{uid}-tenant-delete")
+    pre_save.connect(site_saving, sender=Site, dispatch_uid=f"{uid}-site-saving")
     post_save.connect(site_saved, sender=Site, dispatch_uid=f"{uid}-site-save")
-    pre_delete.connect(site_saved, sender=Site, dispatch_uid=f"{uid}-site-delete")
+    post_delete.connect(site_saved, sender=Site, dispatch_uid=f"{uid}-site-delete")
     page_published.connect(page_changed, sender=ExplorePage, dispatch_uid=f"{uid}-explore-published")
     page_unpublished.connect(page_changed, sender=ExplorePage, dispatch_uid=f"{uid}-explore-unpublished")
+    post_page_move.connect(page_changed, sender=ExplorePage, dispatch_uid=f"{uid}-explore-moved")
+    pre_delete.connect(page_changed, sender=ExplorePage, dispatch_uid=f"{uid}-explore-deleted")

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.public_cache import keep_publicly, site_version
+from config.public_cache import keep_publicly
 from marketplace.api.moderator_profiles import CanSeePublicContent, TopicRefSerializer
 from marketplace.models import FeeModel
 from payments.api.fields import MoneyOutField
@@ -114,10 +114,10 @@ class SearchView(APIView):
     """Search this site's public hosts and rooms, with Explore's filters, sorting and pages."""
 
     permission_classes = [CanSeePublicContent]
+    public_answers = True  # the same for everyone: config/public_cache.py
 
     @extend_schema(parameters=SEARCH_PARAMETERS, responses=SearchPageSerializer)
     def get(self, request: Request) -> Response:
-        version = site_version(request.tenant.pk)  # before any data is read
         params, errors = parse_params(request.tenant, request.query_params)
         if errors:
             raise exceptions.ValidationError({name: [message] for name, message in errors.items()})
@@ -134,13 +134,14 @@ class SearchView(APIView):
         }
         if params.depends_on_clock:
             return Response(body)
-        return keep_publicly(Response(body), request.tenant.pk, version)
+        return keep_publicly(Response(body), request.tenant.pk)
 
 
 class AutocompleteView(APIView):
     """Up to eight hosts, rooms and topics whose names (or handles) start with what was typed."""
 
     permission_classes = [CanSeePublicContent]
+    public_answers = True  # the same for everyone: config/public_cache.py
 
     @extend_schema(
         parameters=[_param("q", "What was typed so far (a leading @ looks for handles too).")],
@@ -150,7 +151,6 @@ class AutocompleteView(APIView):
         prefix = request.query_params.get("q", "")
         if len(prefix) > 100:
             raise exceptions.ValidationError({"q": ["Type at most 100 characters."]})
-        version = site_version(request.tenant.pk)  # before any data is read
         suggestions = autocomplete(request.tenant, prefix, explore_path=explore_path(request.tenant))
         response = Response({"results": SuggestionSerializer(suggestions, many=True).data})
-        return keep_publicly(response, request.tenant.pk, version)
+        return keep_publicly(response, request.tenant.pk)

@@ -25,9 +25,11 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F
 from django_scopes import scopes_disabled
 
+from config.public_cache import hostname_changed, site_changed
 from marketplace.models import Tenant
 from search.models import IndexGeneration
 
@@ -41,9 +43,11 @@ def generation(tenant: Tenant) -> int:
 
 
 def advance(tenant_id: int) -> None:
-    """Make every cached answer of the site stale: call after writing its entries."""
+    """Make every cached answer of the site stale: call after writing its entries. Whole answers
+    kept between the change's commit and this index update were built from the old entries."""
     IndexGeneration.objects.bulk_create([IndexGeneration(tenant_id=tenant_id)], ignore_conflicts=True)
     IndexGeneration.objects.filter(tenant_id=tenant_id).update(number=F("number") + 1)
+    transaction.on_commit(lambda: site_changed(tenant_id), robust=True)
 
 
 def advance_all() -> None:
@@ -54,6 +58,9 @@ def advance_all() -> None:
             ignore_conflicts=True,
         )
         IndexGeneration.objects.update(number=F("number") + 1)
+        hostnames = list(Tenant.objects.values_list("site__hostname", flat=True))
+    for hostname in hostnames:
+        transaction.on_commit(lambda hostname=hostname: hostname_changed(hostname or ""), robust=True)
 
 
 def cached(tenant: Tenant, at_generation: int, name: str, compute: Callable[[], T], seconds: int) -> T:

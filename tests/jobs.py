@@ -38,6 +38,12 @@ def run_queued_jobs() -> int:
 
 
 def deliver() -> int:
-    """Commit-time callbacks, then the jobs they queued (and any jobs those queue)."""
-    run_on_commit_callbacks()
-    return run_queued_jobs()
+    """Commit-time callbacks, then the jobs they queued, and so on until nothing is left (a job's
+    own commit-time callbacks run as its commit would run them); returns how many jobs ran."""
+    ran = 0
+    while True:
+        run_on_commit_callbacks()
+        jobs = run_queued_jobs()
+        if not jobs and not connection.run_on_commit:
+            return ran
+        ran += jobs
