@@ -68,32 +68,29 @@ def test_a_repeated_search_is_answered_from_the_cache_without_the_database(
     assert again["Content-Type"] == "application/json"
 
 
-def _rename_room(host, tenant):
+def _edit(model, tenant, lookup: dict, **changes) -> None:
+    """Save one row with the changes, as the services do (signals and all)."""
     with scope(tenant=tenant):
-        room = Room.objects.get(owner=host)
-        room.name = "Fugue masterclass"
-        room.save()
+        row = model.objects.get(**lookup)
+        for name, value in changes.items():
+            setattr(row, name, value)
+        row.save()
+
+
+def _rename_room(host, tenant):
+    _edit(Room, tenant, {"owner": host}, name="Fugue masterclass")
 
 
 def _make_room_private(host, tenant):
-    with scope(tenant=tenant):
-        room = Room.objects.get(owner=host)
-        room.visibility = Visibility.PRIVATE
-        room.save()
+    _edit(Room, tenant, {"owner": host}, visibility=Visibility.PRIVATE)
 
 
 def _new_headline(host, tenant):
-    with scope(tenant=tenant):
-        profile = ModeratorProfile.objects.get(user=host)
-        profile.headline = "Organ and harpsichord lessons"
-        profile.save()
+    _edit(ModeratorProfile, tenant, {"user": host}, headline="Organ and harpsichord lessons")
 
 
 def _rename_topic(host, tenant):
-    with scope(tenant=tenant):
-        topic = Topic.objects.get(tenant=tenant, slug="music")
-        topic.name = "Baroque music"
-        topic.save()
+    _edit(Topic, tenant, {"tenant": tenant, "slug": "music"}, name="Baroque music")
 
 
 def _drop_topic(host, tenant):
