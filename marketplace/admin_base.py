@@ -9,6 +9,7 @@ tenant's rows, with a site filter on each list.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import django_filters
@@ -129,8 +130,14 @@ class ObjectActionView(WagtailAdminTemplateMixin, FormView):
         self.object = get_object_or_404(tenant_rows(self.model, request), pk=unquote(str(kwargs["pk"])))
         return super().dispatch(request, *args, **kwargs)
 
-    def perform(self, form: forms.Form) -> str:
-        raise NotImplementedError
+    # Each action defines `perform(self, form) -> str`: it calls the service and returns the
+    # message to show; a DomainError becomes a form error. Checked when the action is declared.
+    perform: Callable[[forms.Form], str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not callable(getattr(cls, "perform", None)):
+            raise TypeError(f"{cls.__name__} must define perform(self, form) -> str.")
 
     def form_valid(self, form: forms.Form) -> HttpResponse:
         try:

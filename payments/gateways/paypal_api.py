@@ -140,7 +140,7 @@ class PayPalAPI:
                     raise _error_from(response)
                 data = response.json()
                 self._token = str(data["access_token"])
-                lifetime = float(data.get("expires_in") or 0)
+                lifetime = int(data.get("expires_in") or 0)  # whole seconds, as PayPal documents it
                 self._token_expires_at = self._clock() + max(lifetime - TOKEN_MARGIN_SECONDS, 0.0)
             return self._token
 
